@@ -66,6 +66,10 @@ func (t *Tape) Reset() {
 // Const puts a value on the tape that needs no gradient (inputs, targets).
 func (t *Tape) Const(value *tensor.Dense) *Var { return &Var{Value: value} }
 
+// Buffer returns a zeroed r×c matrix owned by the tape, valid until Reset;
+// callers fill it and wrap it with Const (noisy inputs, random directions).
+func (t *Tape) Buffer(r, c int) *tensor.Dense { return t.alloc(r, c) }
+
 // alloc returns a zeroed r×c matrix from the tape's pool.
 func (t *Tape) alloc(r, c int) *tensor.Dense {
 	if t.used < len(t.pool) {

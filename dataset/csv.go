@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -57,7 +58,7 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 			return nil, 0, fmt.Errorf("dataset: %s: %v", name, err)
 		}
 		line, _ := cr.FieldPos(0)
-		return append([]string(nil), rec...), line, nil
+		return rec, line, nil // valid until the next read
 	}
 
 	first, line1, err := read()
@@ -67,6 +68,7 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 	if first == nil {
 		return nil, fmt.Errorf("dataset: %s: no data rows", name)
 	}
+	first = slices.Clone(first)
 	first[0] = strings.TrimPrefix(first[0], "\ufeff") // a UTF-8 byte order mark
 	var second []string
 	var line2 int
@@ -79,6 +81,7 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 		if second, line2, err = read(); err != nil {
 			return nil, err
 		}
+		second = slices.Clone(second)
 		for j, f := range first {
 			if !isNumber(f) && (second == nil || j < len(second) && isNumber(second[j])) {
 				header = true

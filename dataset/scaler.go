@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Scaler maps raw features to the space a model trains in, and back. It is
@@ -16,36 +17,46 @@ import (
 //
 // with A and B empty for "none". For "minmax", A is the column minimum and
 // B = 1/(max-min), mapping the training range to [0, 1]. For "standard", A
-// is the mean and B = 1/σ (population standard deviation). A constant
+// is the mean and B = 1/σ (population standard deviation). "global" is
+// minmax with one range for all features (the smallest and largest value
+// anywhere in the training data), which keeps images' pixels comparable: 8-bit
+// images map from 0..255 to [0, 1] whatever each pixel's own range. A constant
 // column has no range to divide by: B is then 1, so the column becomes
 // x - A — zero on the training data — rather than NaN.
 type Scaler struct {
-	Kind string    `json:"kind"`        // "none", "minmax" or "standard"
+	Kind string    `json:"kind"`        // "none", "minmax", "global" or "standard"
 	A    []float32 `json:"a,omitempty"` // per-feature offset
 	B    []float32 `json:"b,omitempty"` // per-feature factor, never 0
 }
 
 // FitScaler fits a scaler of the given kind ("none" or "", "minmax",
-// "standard") to the features of s. It returns an error for an unknown kind.
+// "global", "standard") to the features of s. It returns an error for an
+// unknown kind.
 func FitScaler(kind string, s *Set) (*Scaler, error) {
 	switch kind {
 	case "", "none":
 		return &Scaler{Kind: "none"}, nil
-	case "minmax", "standard":
+	case "minmax", "global", "standard":
 	default:
-		return nil, fmt.Errorf("dataset: unknown scaler %q (want none, minmax or standard)", kind)
+		return nil, fmt.Errorf("dataset: unknown scaler %q (want none, minmax, global or standard)", kind)
 	}
 	if s.N == 0 || s.D == 0 {
 		return nil, fmt.Errorf("dataset: %s: cannot fit a scaler to an empty set", s.Source)
 	}
 	sc := &Scaler{Kind: kind, A: make([]float32, s.D), B: make([]float32, s.D)}
-	if kind == "minmax" {
+	if kind == "minmax" || kind == "global" {
 		lo := append([]float32(nil), s.Row(0)...)
 		hi := append([]float32(nil), s.Row(0)...)
 		for i := 1; i < s.N; i++ {
 			for j, v := range s.Row(i) {
 				lo[j] = min(lo[j], v)
 				hi[j] = max(hi[j], v)
+			}
+		}
+		if kind == "global" {
+			gl, gh := slices.Min(lo), slices.Max(hi)
+			for j := range lo {
+				lo[j], hi[j] = gl, gh
 			}
 		}
 		for j := range sc.A {
@@ -96,9 +107,9 @@ func (sc *Scaler) Validate(d int) error {
 			return fmt.Errorf("dataset: scaler %q with parameters", sc.Kind)
 		}
 		return nil
-	case "minmax", "standard":
+	case "minmax", "global", "standard":
 	default:
-		return fmt.Errorf("dataset: unknown scaler %q (want none, minmax or standard)", sc.Kind)
+		return fmt.Errorf("dataset: unknown scaler %q (want none, minmax, global or standard)", sc.Kind)
 	}
 	if len(sc.A) != d || len(sc.B) != d {
 		return fmt.Errorf("dataset: scaler %q has %d/%d parameters, want %d", sc.Kind, len(sc.A), len(sc.B), d)
