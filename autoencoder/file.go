@@ -1,7 +1,6 @@
 package autoencoder
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/internal/safetensors"
 	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/projection/pca"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
 )
@@ -43,8 +43,18 @@ type Manifest struct {
 	LatentVersion string          `json:"latent_version"`
 	Config        Config          `json:"config"`
 	Scaler        *dataset.Scaler `json:"scaler,omitempty"`
+	// Baseline describes the PCA baseline whose mean and components are
+	// the F64 tensors "baseline.pca.mean" (D) and "baseline.pca.components"
+	// (K×D); its Mean and Components are empty here.
+	Baseline *pca.PCA `json:"baseline_pca,omitempty"`
 	Info
 }
+
+// Tensor names of the PCA baseline.
+const (
+	baselineMean       = "baseline.pca.mean"
+	baselineComponents = "baseline.pca.components"
+)
 
 // Info records how a model was trained. It holds no wall-clock times or
 // host names, so that the same data, settings and seed give the same bytes.
@@ -79,14 +89,19 @@ func tensorName(part string, i int, kind string) string {
 func (m *Model) Save(w io.Writer, info Info) error {
 	man := Manifest{Format: Format, FormatVersion: FormatVersion, LatentVersion: latent.Version,
 		Config: m.Config, Scaler: m.Scaler, Info: info}
-	if m.Config.Variant == Contractive {
-		man.ContractiveRoute = m.Config.ContractiveRoute()
+	f := &safetensors.File{}
+	if b := m.Baseline; b != nil {
+		summary := *b
+		summary.Mean, summary.Components = nil, nil
+		man.Baseline = &summary
+		f.AddF64(baselineMean, []int{b.D}, b.Mean)
+		f.AddF64(baselineComponents, []int{b.K, b.D}, b.Components)
 	}
 	js, err := json.Marshal(man)
 	if err != nil {
 		return fmt.Errorf("autoencoder: manifest: %w", err)
 	}
-	f := &safetensors.File{Metadata: map[string]string{metadataKey: string(js)}}
+	f.Metadata = map[string]string{metadataKey: string(js)}
 	add := func(part string, i int, kind string, v *autodiff.Var) {
 		shape := []int{v.Value.R, v.Value.C}
 		if kind == "bias" {
@@ -126,9 +141,11 @@ func Load(r io.Reader, size int64, name string) (*Model, *Manifest, error) {
 	if !ok {
 		return bad("safetensors file without a latent manifest (metadata key %q)", metadataKey)
 	}
-	var man Manifest
-	dec := json.NewDecoder(bytes.NewReader([]byte(js)))
-	if err := dec.Decode(&man); err != nil {
+	var man struct {
+		Manifest
+		Baseline json.RawMessage `json:"baseline_pca"`
+	}
+	if err := json.Unmarshal([]byte(js), &man); err != nil {
 		return bad("manifest: %v", err)
 	}
 	if man.Format != Format {
@@ -198,6 +215,14 @@ func Load(r io.Reader, size int64, name string) (*Model, *Manifest, error) {
 			return bad("%v", err)
 		}
 	}
+	if man.Baseline != nil {
+		b, err := loadBaseline(f, man.Baseline, cfg.Input)
+		if err != nil {
+			return bad("PCA baseline: %v", err)
+		}
+		m.Baseline = b
+		want[baselineMean], want[baselineComponents] = true, true
+	}
 	for _, t := range f.Tensors {
 		if !want[t.Name] {
 			return bad("unexpected tensor %q for this architecture", t.Name)
@@ -206,7 +231,42 @@ func Load(r io.Reader, size int64, name string) (*Model, *Manifest, error) {
 	if err := m.prepare(); err != nil {
 		return bad("%v", err)
 	}
-	return m, &man, nil
+	if m.Baseline != nil {
+		summary := *m.Baseline
+		summary.Mean, summary.Components = nil, nil
+		man.Manifest.Baseline = &summary
+	}
+	return m, &man.Manifest, nil
+}
+
+// loadBaseline rebuilds the PCA baseline from its manifest summary and its
+// tensors; decoding the completed JSON runs pca's own consistency checks.
+func loadBaseline(f *safetensors.File, summary json.RawMessage, d int) (*pca.PCA, error) {
+	var fields map[string]any
+	if err := json.Unmarshal(summary, &fields); err != nil {
+		return nil, err
+	}
+	mean, _, err := f.F64(baselineMean)
+	if err != nil {
+		return nil, err
+	}
+	comps, _, err := f.F64(baselineComponents)
+	if err != nil {
+		return nil, err
+	}
+	fields["mean"], fields["components"] = mean, comps
+	js, err := json.Marshal(fields)
+	if err != nil {
+		return nil, err
+	}
+	var p pca.PCA
+	if err := json.Unmarshal(js, &p); err != nil {
+		return nil, err
+	}
+	if p.D != d {
+		return nil, fmt.Errorf("width %d, model input %d", p.D, d)
+	}
+	return &p, nil
 }
 
 // LoadFile reads the model file at path.

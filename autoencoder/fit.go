@@ -83,6 +83,9 @@ func Fit(ctx context.Context, s *dataset.Set, o FitOptions) (*Fitted, error) {
 	tc := o.Train.Defaults()
 	info := Info{Seed: o.Seed, Workers: o.Workers, Training: &tc,
 		Data: &DataInfo{Source: filepath.Base(s.Source), Train: len(trIdx), Val: len(valIdx), Shape: s.Shape}}
+	if cfg.Variant == Contractive {
+		info.ContractiveRoute = m.Config.ContractiveRoute()
+	}
 	if k := m.Config.Code(); k <= min(xTrain.R, xTrain.C) {
 		p, err := pca.Fit(xTrain.Data, xTrain.R, xTrain.C, k)
 		if err == nil {

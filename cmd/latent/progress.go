@@ -78,5 +78,8 @@ func (p *progress) Epoch(e train.Epoch, samplesPerSec float64, elapsed time.Dura
 		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
 		return
 	}
-	fmt.Fprintln(p.w, line)
+	// Logs keep about twenty lines per run: the first, every n-th, the last.
+	if every := max(1, p.epochs/20); e.Epoch == 1 || e.Epoch%every == 0 || e.Epoch == p.epochs {
+		fmt.Fprintln(p.w, line)
+	}
 }

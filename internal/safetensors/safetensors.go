@@ -138,6 +138,35 @@ func (f *File) F32(name string) ([]float32, []int, error) {
 	return v, slices.Clone(t.Shape), nil
 }
 
+// AddF64 appends a float64 tensor of the given shape, as AddF32 does.
+func (f *File) AddF64(name string, shape []int, data []float64) {
+	b := make([]byte, 8*len(data))
+	for i, v := range data {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
+	}
+	f.Add(Tensor{Name: name, DType: "F64", Shape: slices.Clone(shape), Data: b})
+}
+
+// F64 returns a copy of the float64 tensor called name and its shape, as F32
+// does for float32.
+func (f *File) F64(name string) ([]float64, []int, error) {
+	t, ok := f.Tensor(name)
+	if !ok {
+		return nil, nil, fmt.Errorf("safetensors: no tensor %q", name)
+	}
+	if t.DType != "F64" {
+		return nil, nil, fmt.Errorf("safetensors: tensor %q: dtype %s, want F64", name, t.DType)
+	}
+	if len(t.Data)%8 != 0 {
+		return nil, nil, fmt.Errorf("safetensors: tensor %q: %d data bytes is not a whole number of F64 values", name, len(t.Data))
+	}
+	v := make([]float64, len(t.Data)/8)
+	for i := range v {
+		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(t.Data[8*i:]))
+	}
+	return v, slices.Clone(t.Shape), nil
+}
+
 // byteSize returns the number of data bytes a tensor of this dtype and
 // shape occupies, or an error naming what is wrong (unknown dtype,
 // negative dimension, overflow, packed dtype not filling whole bytes).
