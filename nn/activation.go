@@ -139,7 +139,7 @@ func (a Activation) Deriv(d, x, y []float32) {
 	}
 }
 
-// Deriv2 sets d[i] = a''(x[i]), given y = a(x).
+// Deriv2 sets d[i] to the second derivative of a at x[i], given y = a(x).
 func (a Activation) Deriv2(d, x, y []float32) {
 	d = d[:len(x)]
 	y = y[:len(x)]

@@ -141,7 +141,11 @@ func runTrain(c *cobra.Command, e *env, o *trainOpts) error {
 	if s.Contractive != "" {
 		t.row("contractive penalty", s.Contractive)
 	}
-	t.row("epochs", fmt.Sprintf("%d (weights of epoch %d) %s", s.Epochs, s.BestEpoch, s.Stopped))
+	epochs := fmt.Sprintf("%d (weights of epoch %d)", s.Epochs, s.BestEpoch)
+	if s.Stopped != "" {
+		epochs += "; stopped early: " + s.Stopped
+	}
+	t.row("epochs", epochs)
 	t.row("train loss", fmt.Sprintf("%.6f", s.Loss))
 	if s.Val > 0 {
 		t.row("validation loss", fmt.Sprintf("%.6f", s.ValLoss))

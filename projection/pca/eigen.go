@@ -29,7 +29,7 @@ var minTopK = 64
 // orthonormality — and the full decomposition is used instead if the check
 // fails. For d = 784, k = 32 this is about 4× faster than the full one.
 func topEigen(c []float64, d, k int) (vals, vecs []float64, ok bool) {
-	if d >= minTopK {
+	if d >= max(minTopK, 2) {
 		vals, vecs, ok = topEigenTridiag(c, d, k)
 		if ok {
 			return vals, vecs, true

@@ -548,3 +548,37 @@ func TestConstant(t *testing.T) {
 		t.Errorf("codes %v, want zeros", code)
 	}
 }
+
+// TestTransformParallel checks that the row-parallel Transform, Inverse and
+// Reconstruct (used for large inputs) agree exactly with row-at-a-time
+// calls.
+func TestTransformParallel(t *testing.T) {
+	c := loadRef(t)[0] // digits: 1797×64, large enough to go parallel
+	x := c.data()
+	p, err := Fit(x, c.N, c.D, c.K)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := make([]float32, c.N*c.K)
+	p.Transform(code, x, c.N)
+	inv := make([]float32, c.N*c.D)
+	p.Inverse(inv, code, c.N)
+	rec := make([]float32, c.N*c.D)
+	p.Reconstruct(rec, x, c.N)
+	one := make([]float32, c.K)
+	row := make([]float32, c.D)
+	for i := range c.N {
+		p.Transform(one, x[i*c.D:(i+1)*c.D], 1)
+		if !slices.Equal(one, code[i*c.K:(i+1)*c.K]) {
+			t.Fatalf("row %d: Transform differs", i)
+		}
+		p.Inverse(row, one, 1)
+		if !slices.Equal(row, inv[i*c.D:(i+1)*c.D]) {
+			t.Fatalf("row %d: Inverse differs", i)
+		}
+		p.Reconstruct(row, x[i*c.D:(i+1)*c.D], 1)
+		if !slices.Equal(row, rec[i*c.D:(i+1)*c.D]) {
+			t.Fatalf("row %d: Reconstruct differs", i)
+		}
+	}
+}
