@@ -74,12 +74,13 @@ func (p *progress) Epoch(e train.Epoch, samplesPerSec float64, elapsed time.Dura
 		val = fmt.Sprintf(" val_loss %.6f", e.ValLoss)
 	}
 	line := fmt.Sprintf("epoch %d/%d loss %.6f%s lr %.3g %.0f samples/s %s", e.Epoch, p.epochs, e.Loss, val, e.LR, samplesPerSec, elapsed.Round(time.Millisecond))
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
+	// About twenty lines per run stay on screen or in the log: the first
+	// epoch, every n-th, the last. On a terminal the bar shows the rest.
+	if every := max(1, p.epochs/20); e.Epoch != 1 && e.Epoch%every != 0 && e.Epoch != p.epochs {
 		return
 	}
-	// Logs keep about twenty lines per run: the first, every n-th, the last.
-	if every := max(1, p.epochs/20); e.Epoch == 1 || e.Epoch%every == 0 || e.Epoch == p.epochs {
-		fmt.Fprintln(p.w, line)
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
 	}
+	fmt.Fprintln(p.w, line)
 }
