@@ -59,15 +59,15 @@ func (c Config) Validate() error {
 		return fmt.Errorf("unknown optimizer %q (want adam, adamw or sgd)", c.Name)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return fmt.Errorf("learning rate %v must be positive", c.LR)
-	case c.Momentum < 0 || c.Momentum >= 1:
+	case !(c.Momentum >= 0 && c.Momentum < 1):
 		return fmt.Errorf("momentum %v must be in [0, 1)", c.Momentum)
 	case c.Nesterov && c.Momentum == 0:
 		return fmt.Errorf("nesterov needs momentum > 0")
-	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
+	case !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1):
 		return fmt.Errorf("betas (%v, %v) must be in [0, 1)", c.Beta1, c.Beta2)
 	case !(c.Eps > 0):
 		return fmt.Errorf("eps %v must be positive", c.Eps)
-	case c.WeightDecay < 0:
+	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 1):
 		return fmt.Errorf("weight decay %v must be >= 0", c.WeightDecay)
 	}
 	return nil
@@ -151,6 +151,9 @@ func (o *adam) Step(lr float64) {
 	o.steps++
 	t := float64(o.steps)
 	b1, b2 := float32(o.c.Beta1), float32(o.c.Beta2)
+	// 1−β rounded from float64, as PyTorch passes it to its float32
+	// kernels; 1−float32(β) would differ by up to 1.3e-5 relative (β₂).
+	c1, c2 := float32(1-o.c.Beta1), float32(1-o.c.Beta2)
 	bc1 := 1 - math.Pow(o.c.Beta1, t)
 	bc2 := math.Sqrt(1 - math.Pow(o.c.Beta2, t))
 	stepSize := float32(lr / bc1)
@@ -167,8 +170,8 @@ func (o *adam) Step(lr float64) {
 			} else {
 				gj += wd * w[j]
 			}
-			m[j] = b1*m[j] + (1-b1)*gj
-			v[j] = b2*v[j] + (1-b2)*gj*gj
+			m[j] = b1*m[j] + c1*gj
+			v[j] = b2*v[j] + c2*gj*gj
 			denom := float32(math.Sqrt(float64(v[j])))*invBC2 + eps
 			w[j] -= stepSize * m[j] / denom
 		}

@@ -353,7 +353,7 @@ func TestStepsMatchPyTorch(t *testing.T) {
 			opt.Step(tt.cfg.LR)
 		}
 		for i, w := range tt.want {
-			if g := p.Value.Data[i]; math.Abs(float64(g-w)) > 1e-6 {
+			if g := p.Value.Data[i]; math.Abs(float64(g-w)) > 3e-7 {
 				t.Errorf("%s: p[%d] = %.9g after 5 steps, want %.9g (PyTorch)", tt.name, i, g, w)
 			}
 		}

@@ -49,7 +49,7 @@ func ParseSchedule(spec string) (Schedule, error) {
 		}
 		if len(parts) == 2 {
 			m, err := strconv.ParseFloat(parts[1], 64)
-			if err != nil || m < 0 || math.IsInf(m, 0) {
+			if err != nil || !(m >= 0) || math.IsInf(m, 0) {
 				return bad("MIN must be a non-negative number")
 			}
 			s.Min = m

@@ -24,6 +24,7 @@ package safetensors
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -32,10 +33,11 @@ import (
 	"math"
 	"math/bits"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/latent-go/latent/internal/atomicfile"
 )
 
 // MaxHeaderSize is the largest header, in bytes, that Read accepts. It is
@@ -264,15 +266,7 @@ func Write(w io.Writer, f *File) error {
 			return err
 		}
 	}
-	slices.SortFunc(ts, func(a, b *Tensor) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ts, func(a, b *Tensor) int { return cmp.Compare(a.Name, b.Name) })
 	for i := 1; i < len(ts); i++ {
 		if ts[i].Name == ts[i-1].Name {
 			return fmt.Errorf("safetensors: duplicate tensor name %q", ts[i].Name)
@@ -340,33 +334,10 @@ func Write(w io.Writer, f *File) error {
 	return nil
 }
 
-// WriteFile writes f to the named file. It writes a temporary file in the
-// same directory and renames it into place, so a reader never sees a
-// half-written file.
-func WriteFile(name string, f *File) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("safetensors: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = Write(tmp, f); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("safetensors: %w", err)
-	}
-	return nil
+// WriteFile writes f to the named file atomically (see internal/atomicfile):
+// a reader never sees a half-written file.
+func WriteFile(name string, f *File) error {
+	return atomicfile.Write(name, func(w io.Writer) error { return Write(w, f) })
 }
 
 // ReadFile reads the named safetensors file.
@@ -455,17 +426,7 @@ func Read(r io.Reader, size int64) (*File, error) {
 	bufLen := uint64(size) - 8 - n
 	// Order by data position; ties (empty tensors) by name for determinism.
 	slices.SortFunc(entries, func(a, b entry) int {
-		switch {
-		case a.begin != b.begin:
-			return cmpU64(a.begin, b.begin)
-		case a.end != b.end:
-			return cmpU64(a.end, b.end)
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end), cmp.Compare(a.name, b.name))
 	})
 	var pos uint64
 	for _, e := range entries {
@@ -511,13 +472,6 @@ func Read(r io.Reader, size int64) (*File, error) {
 		f.Tensors[i] = Tensor{Name: e.name, DType: e.dtype, Shape: shape, Data: buf[e.begin:e.end:e.end]}
 	}
 	return f, nil
-}
-
-func cmpU64(a, b uint64) int {
-	if a < b {
-		return -1
-	}
-	return 1
 }
 
 // parseHeader decodes the JSON header. It walks the tokens itself rather
