@@ -27,8 +27,7 @@ func (m *Model) Evaluate(x *tensor.Dense) Errors {
 		e.Loss[i] = s / float64(x.C)
 	}
 	if p := m.Baseline; p != nil {
-		m.Baseline.Reconstruct(rec, x.Data, x.R)
-		e.PCA = rowMSE(rec, x)
+		e.PCA = m.BaselineErrors(x)
 		for i := 0; i < x.R; i++ {
 			for j := range x.C {
 				rec[i*x.C+j] = float32(p.Mean[j])
@@ -37,6 +36,17 @@ func (m *Model) Evaluate(x *tensor.Dense) Errors {
 		e.Mean = rowMSE(rec, x)
 	}
 	return e
+}
+
+// BaselineErrors returns each scaled sample's reconstruction MSE under the
+// PCA baseline; nil without one.
+func (m *Model) BaselineErrors(x *tensor.Dense) []float64 {
+	if m.Baseline == nil {
+		return nil
+	}
+	rec := make([]float32, len(x.Data))
+	m.Baseline.Reconstruct(rec, x.Data, x.R)
+	return rowMSE(rec, x)
 }
 
 // rowMSE returns the mean squared difference of each row of rec and x.

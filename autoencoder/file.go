@@ -47,13 +47,27 @@ type Manifest struct {
 	// the F64 tensors "baseline.pca.mean" (D) and "baseline.pca.components"
 	// (K×D); its Mean and Components are empty here.
 	Baseline *pca.PCA `json:"baseline_pca,omitempty"`
+	// Calibration describes the anomaly-score calibration set whose sorted
+	// scores are the F64 tensor "calibration.scores"; Scores is empty here.
+	Calibration *Calibration `json:"calibration,omitempty"`
 	Info
+}
+
+// Calibration holds the anomaly scores of held-out normal records, sorted
+// ascending, from which conformal p-values and thresholds are computed.
+type Calibration struct {
+	// Score names the score function ("mse", "mae" or "loss").
+	Score string `json:"score"`
+	// N is len(Scores), kept in the manifest for readers of the JSON alone.
+	N      int       `json:"n"`
+	Scores []float64 `json:"-"`
 }
 
 // Tensor names of the PCA baseline.
 const (
 	baselineMean       = "baseline.pca.mean"
 	baselineComponents = "baseline.pca.components"
+	calibrationScores  = "calibration.scores"
 )
 
 // Info records how a model was trained. It holds no wall-clock times or
@@ -78,6 +92,8 @@ type DataInfo struct {
 	Train  int    `json:"train"`
 	Val    int    `json:"val"`
 	Shape  []int  `json:"shape,omitempty"`
+	// Columns are the feature names of a CSV header, if it had one.
+	Columns []string `json:"columns,omitempty"`
 }
 
 // tensorName names a layer's parameter in the file.
@@ -96,6 +112,10 @@ func (m *Model) Save(w io.Writer, info Info) error {
 		man.Baseline = &summary
 		f.AddF64(baselineMean, []int{b.D}, b.Mean)
 		f.AddF64(baselineComponents, []int{b.K, b.D}, b.Components)
+	}
+	if c := m.Calibration; c != nil {
+		man.Calibration = &Calibration{Score: c.Score, N: len(c.Scores)}
+		f.AddF64(calibrationScores, []int{len(c.Scores)}, c.Scores)
 	}
 	js, err := json.Marshal(man)
 	if err != nil {
@@ -222,6 +242,18 @@ func Load(r io.Reader, size int64, name string) (*Model, *Manifest, error) {
 		}
 		m.Baseline = b
 		want[baselineMean], want[baselineComponents] = true, true
+	}
+	if c := man.Calibration; c != nil {
+		scores, _, err := f.F64(calibrationScores)
+		if err != nil {
+			return bad("calibration: %v", err)
+		}
+		if len(scores) != c.N || !slices.IsSorted(scores) || slices.ContainsFunc(scores, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }) {
+			return bad("calibration: %d scores, manifest says %d; they must be finite and sorted", len(scores), c.N)
+		}
+		c.Scores = scores
+		m.Calibration = c
+		want[calibrationScores] = true
 	}
 	for _, t := range f.Tensors {
 		if !want[t.Name] {

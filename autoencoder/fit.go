@@ -82,7 +82,7 @@ func Fit(ctx context.Context, s *dataset.Set, o FitOptions) (*Fitted, error) {
 	m.Scaler = sc
 	tc := o.Train.Defaults()
 	info := Info{Seed: o.Seed, Workers: o.Workers, Training: &tc,
-		Data: &DataInfo{Source: filepath.Base(s.Source), Train: len(trIdx), Val: len(valIdx), Shape: s.Shape}}
+		Data: &DataInfo{Source: filepath.Base(s.Source), Train: len(trIdx), Val: len(valIdx), Shape: s.Shape, Columns: s.Columns}}
 	if cfg.Variant == Contractive {
 		info.ContractiveRoute = m.Config.ContractiveRoute()
 	}

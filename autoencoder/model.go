@@ -29,6 +29,9 @@ type Model struct {
 	// Baseline is PCA with the same bottleneck fitted on the same scaled
 	// training data; nil when the code is wider than the data allows.
 	Baseline *pca.PCA
+	// Calibration holds anomaly scores of held-out normal records; nil
+	// unless the model was fitted for anomaly detection.
+	Calibration *Calibration
 
 	noise    noise.Corrupter
 	sparsity SparsityPenalty
@@ -245,16 +248,65 @@ func (m *Model) scaled(x []float32, n int) *tensor.Dense {
 	return s
 }
 
-// EncodeScaled writes the codes of n scaled samples into dst (n×code).
-func (m *Model) EncodeScaled(dst []float32, x *tensor.Dense) {
+// Predictor runs a model forward again and again, reusing its buffers, for
+// inference in loops and streams. It is not safe for concurrent use; make one
+// per goroutine.
+type Predictor struct {
+	m    *Model
+	tape autodiff.Tape
+}
+
+// Predictor returns a Predictor for m.
+func (m *Model) Predictor() *Predictor {
+	p := &Predictor{m: m}
+	p.tape.NoGrad = true
+	return p
+}
+
+// EncodeScaled writes the codes of the scaled samples x into dst (x.R×code).
+func (p *Predictor) EncodeScaled(dst []float32, x *tensor.Dense) {
+	m := p.m
 	k := m.Config.Code()
+	m.checkWidth(dst, x.R, k)
 	m.batches(x.R, func(lo, hi int) {
-		var t autodiff.Tape
-		t.NoGrad = true
+		p.tape.Reset()
 		b := tensor.FromSlice(hi-lo, x.C, x.Data[lo*x.C:hi*x.C])
-		copy(dst[lo*k:hi*k], m.encode(&t, t.Const(b)).code().Value.Data)
+		copy(dst[lo*k:hi*k], m.encode(&p.tape, p.tape.Const(b)).code().Value.Data)
 	})
 }
+
+// DecodeScaled writes the reconstructions of n codes into dst (n×input), in
+// the scaled space.
+func (p *Predictor) DecodeScaled(dst, code []float32, n int) {
+	m := p.m
+	k, d := m.Config.Code(), m.Config.Input
+	m.checkWidth(code, n, k)
+	m.checkWidth(dst, n, d)
+	m.batches(n, func(lo, hi int) {
+		p.tape.Reset()
+		c := tensor.FromSlice(hi-lo, k, code[lo*k:hi*k])
+		out := dst[lo*d : hi*d]
+		copy(out, m.decodeRaw(&p.tape, p.tape.Const(c)).Value.Data)
+		m.Config.Loss.Reconstruct(out, m.Config.OutputActivation)
+	})
+}
+
+// ReconstructScaled writes the reconstructions of the scaled samples x into
+// dst, in the scaled space.
+func (p *Predictor) ReconstructScaled(dst []float32, x *tensor.Dense) {
+	m := p.m
+	m.checkWidth(dst, x.R, x.C)
+	m.batches(x.R, func(lo, hi int) {
+		p.tape.Reset()
+		b := tensor.FromSlice(hi-lo, x.C, x.Data[lo*x.C:hi*x.C])
+		out := dst[lo*x.C : hi*x.C]
+		copy(out, m.decodeRaw(&p.tape, m.encode(&p.tape, p.tape.Const(b)).code()).Value.Data)
+		m.Config.Loss.Reconstruct(out, m.Config.OutputActivation)
+	})
+}
+
+// EncodeScaled writes the codes of the scaled samples x into dst (x.R×code).
+func (m *Model) EncodeScaled(dst []float32, x *tensor.Dense) { m.Predictor().EncodeScaled(dst, x) }
 
 // Encode writes the codes of n raw samples (row-major, Config.Input wide)
 // into dst (n×code).
@@ -265,19 +317,7 @@ func (m *Model) Encode(dst, x []float32, n int) {
 
 // DecodeScaled writes the reconstructions of n codes into dst (n×input), in
 // the scaled space.
-func (m *Model) DecodeScaled(dst, code []float32, n int) {
-	k, d := m.Config.Code(), m.Config.Input
-	m.checkWidth(code, n, k)
-	m.checkWidth(dst, n, d)
-	m.batches(n, func(lo, hi int) {
-		var t autodiff.Tape
-		t.NoGrad = true
-		c := tensor.FromSlice(hi-lo, k, code[lo*k:hi*k])
-		out := dst[lo*d : hi*d]
-		copy(out, m.decodeRaw(&t, t.Const(c)).Value.Data)
-		m.Config.Loss.Reconstruct(out, m.Config.OutputActivation)
-	})
-}
+func (m *Model) DecodeScaled(dst, code []float32, n int) { m.Predictor().DecodeScaled(dst, code, n) }
 
 // Decode writes the raw-space outputs for n codes into dst (n×input).
 func (m *Model) Decode(dst, code []float32, n int) {
@@ -289,9 +329,7 @@ func (m *Model) Decode(dst, code []float32, n int) {
 
 // ReconstructScaled writes reconstructions of scaled samples x into dst.
 func (m *Model) ReconstructScaled(dst []float32, x *tensor.Dense) {
-	code := make([]float32, x.R*m.Config.Code())
-	m.EncodeScaled(code, x)
-	m.DecodeScaled(dst, code, x.R)
+	m.Predictor().ReconstructScaled(dst, x)
 }
 
 // Reconstruct writes the reconstructions of n raw samples into dst, in the

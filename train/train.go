@@ -144,6 +144,13 @@ func Run(ctx context.Context, m Model, x, val *tensor.Dense, cfg Config, rng *ra
 	good := snapshot(params) // weights of the last finite epoch
 	var best []*tensor.Dense
 	bestVal, bestEpoch := math.Inf(1), 0
+	// fail restores the weights of the last finished epoch, which the
+	// result then names as the ones the model holds.
+	fail := func(err error) (*Result, error) {
+		restore(params, good)
+		res.BestEpoch = len(res.Curve)
+		return res, err
+	}
 
 	idx := make([]int, x.R)
 	for i := range idx {
@@ -159,8 +166,7 @@ func Run(ctx context.Context, m Model, x, val *tensor.Dense, cfg Config, rng *ra
 		var sum float64
 		for b := 0; b < nb; b++ {
 			if err := ctx.Err(); err != nil {
-				restore(params, good)
-				return res, err
+				return fail(err)
 			}
 			lo, hi := b*cfg.Batch, min((b+1)*cfg.Batch, x.R)
 			batch.R, batch.Data = hi-lo, batch.Data[:(hi-lo)*x.C]
@@ -174,8 +180,7 @@ func Run(ctx context.Context, m Model, x, val *tensor.Dense, cfg Config, rng *ra
 			loss := m.Loss(&tape, batch, rng)
 			lv := float64(loss.Value.Data[0])
 			if math.IsNaN(lv) || math.IsInf(lv, 0) {
-				restore(params, good)
-				return res, fmt.Errorf("train: epoch %d batch %d: %w (%v); weights are those of epoch %d", epoch+1, b+1, ErrDiverged, lv, epoch)
+				return fail(fmt.Errorf("train: epoch %d batch %d: %w (%v); weights are those of epoch %d", epoch+1, b+1, ErrDiverged, lv, epoch))
 			}
 			tape.Backward(loss)
 			if cfg.Clip > 0 {
@@ -192,13 +197,11 @@ func Run(ctx context.Context, m Model, x, val *tensor.Dense, cfg Config, rng *ra
 		if hasVal {
 			e.ValLoss = m.ReconLoss(val)
 			if math.IsNaN(e.ValLoss) || math.IsInf(e.ValLoss, 0) {
-				restore(params, good)
-				return res, fmt.Errorf("train: epoch %d: validation %w; weights are those of epoch %d", epoch+1, ErrDiverged, epoch)
+				return fail(fmt.Errorf("train: epoch %d: validation %w; weights are those of epoch %d", epoch+1, ErrDiverged, epoch))
 			}
 		}
 		if !allFinite(params) {
-			restore(params, good)
-			return res, fmt.Errorf("train: epoch %d: weights %w; weights are those of epoch %d", epoch+1, ErrDiverged, epoch)
+			return fail(fmt.Errorf("train: epoch %d: weights %w; weights are those of epoch %d", epoch+1, ErrDiverged, epoch))
 		}
 		copySnapshot(good, params)
 		res.Curve = append(res.Curve, e)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/latent-go/latent/autoencoder"
+	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/train"
 )
 
@@ -76,6 +77,37 @@ type trainSummary struct {
 	Curve       []train.Epoch `json:"curve"`
 }
 
+// fitOptions checks the flags against the data set and builds the training
+// run they describe.
+func (o *trainOpts) fitOptions(e *env, set *dataset.Set) (autoencoder.FitOptions, error) {
+	scaler := o.train.scalerKind(set)
+	cfg, err := o.model.config(scaler)
+	if err != nil {
+		return autoencoder.FitOptions{}, err
+	}
+	cfg.Input = set.D
+	if err := cfg.Validate(); err != nil {
+		return autoencoder.FitOptions{}, usageError{err}
+	}
+	tc, err := o.train.config()
+	if err != nil {
+		return autoencoder.FitOptions{}, err
+	}
+	if o.train.split < 0 || o.train.split >= 1 {
+		return autoencoder.FitOptions{}, usagef("--val-split %v must be in [0, 1)", o.train.split)
+	}
+	return autoencoder.FitOptions{Config: cfg, Train: tc, Scaler: scaler, ValSplit: o.train.split,
+		Seed: o.run.seed, Workers: o.run.workers, Progress: newProgress(e.stderr, o.run.quiet, tc.Epochs, tc.Batch)}, nil
+}
+
+// announce tells the user what is about to be trained.
+func (o *trainOpts) announce(e *env, set *dataset.Set, fo autoencoder.FitOptions) {
+	if !o.run.quiet {
+		fmt.Fprintf(e.stderr, "%s: %d samples × %d features; %s autoencoder %d→%v; scaler %s\n",
+			set.Source, set.N, set.D, fo.Config.Variant, set.D, fo.Config.Layers, fo.Scaler)
+	}
+}
+
 func runTrain(c *cobra.Command, e *env, o *trainOpts) error {
 	if err := o.run.apply(); err != nil {
 		return err
@@ -84,35 +116,18 @@ func runTrain(c *cobra.Command, e *env, o *trainOpts) error {
 	if err != nil {
 		return err
 	}
-	scaler := o.train.scalerKind(set)
-	cfg, err := o.model.config(scaler)
+	fo, err := o.fitOptions(e, set)
 	if err != nil {
 		return err
-	}
-	cfg.Input = set.D
-	if err := cfg.Validate(); err != nil {
-		return usageError{err}
-	}
-	tc, err := o.train.config()
-	if err != nil {
-		return err
-	}
-	if o.train.split < 0 || o.train.split >= 1 {
-		return usagef("--val-split %v must be in [0, 1)", o.train.split)
 	}
 	if err := checkWritable(o.out); err != nil {
 		return err
 	}
-	prog := newProgress(e.stderr, o.run.quiet, tc.Epochs, tc.Batch)
-	if !o.run.quiet {
-		fmt.Fprintf(e.stderr, "%s: %d samples × %d features; %s autoencoder %d→%v; scaler %s\n",
-			set.Source, set.N, set.D, cfg.Variant, set.D, cfg.Layers, scaler)
-	}
+	fo.Checkpoint = o.out
+	o.announce(e, set, fo)
+	cfg := fo.Config
 	start := time.Now()
-	fit, err := autoencoder.Fit(c.Context(), set, autoencoder.FitOptions{
-		Config: cfg, Train: tc, Scaler: scaler, ValSplit: o.train.split,
-		Seed: o.run.seed, Workers: o.run.workers, Checkpoint: o.out, Progress: prog,
-	})
+	fit, err := autoencoder.Fit(c.Context(), set, fo)
 	if err != nil {
 		return fitError(err, o.out, fit)
 	}

@@ -14,10 +14,14 @@ import (
 
 	"github.com/latent-go/latent/autoencoder"
 	"github.com/latent-go/latent/dataset"
+	"github.com/latent-go/latent/dataset/digits"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/train"
 )
+
+// builtinDigits names the embedded digits data set for --data.
+const builtinDigits = "builtin:digits"
 
 // dataFlags are the input flags every verb that reads data shares.
 type dataFlags struct {
@@ -25,7 +29,7 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&d.data, "data", "", "input `FILE|DIR`: .csv, .tsv, .npy, IDX (raw or .gz), or a folder of PNG images")
+	fs.StringVar(&d.data, "data", "", "input `FILE|DIR`: .csv, .tsv, .npy, IDX (raw or .gz), a folder of PNG images, or builtin:digits")
 	fs.StringVar(&d.format, "format", "", "input format when the extension does not say: csv, npy, idx, png")
 	fs.StringVar(&d.labels, "labels", "", "labels `FILE` (one per line, IDX or NPY), one per sample")
 	fs.StringVar(&d.labelColumn, "label-column", "", "CSV column (name or 0-based index) set aside as labels")
@@ -36,6 +40,13 @@ func (d *dataFlags) register(fs *pflag.FlagSet) {
 func (d *dataFlags) load() (*dataset.Set, error) {
 	if d.data == "" {
 		return nil, usagef("--data is required")
+	}
+	if d.data == builtinDigits {
+		s := digits.Load()
+		if d.labelColumn != "" || d.labels != "" {
+			return nil, usagef("--data %s carries its own labels", builtinDigits)
+		}
+		return s, nil
 	}
 	s, err := dataset.Load(d.data, dataset.Options{Format: d.format, LabelColumn: d.labelColumn, Header: d.header, Labels: d.labels})
 	return s, badInput(err)
@@ -243,4 +254,14 @@ func applyConfig(fs *pflag.FlagSet) error {
 		}
 	}
 	return nil
+}
+
+// setDefault changes a registered flag's default value (as --help shows it)
+// without marking it as set.
+func setDefault(fs *pflag.FlagSet, name, value string) {
+	f := fs.Lookup(name)
+	if err := f.Value.Set(value); err != nil {
+		panic(err)
+	}
+	f.DefValue = value
 }
