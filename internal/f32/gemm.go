@@ -248,11 +248,11 @@ func (kr *gemmKernel) grid(m, n, k, w int) (pm, pn int) {
 // gemmJob is one product split over workers; the jobs are pooled so that a
 // product allocates nothing.
 type gemmJob struct {
-	g            gemmArgs
-	kr           *gemmKernel
-	pn           int
-	rows, cols   int // rows and columns per part, multiples of mr and nr
-	wg           sync.WaitGroup
+	g          gemmArgs
+	kr         *gemmKernel
+	pn         int
+	rows, cols int // rows and columns per part, multiples of mr and nr
+	wg         sync.WaitGroup
 }
 
 func (j *gemmJob) run(part int, w *gemmWork) {

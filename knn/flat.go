@@ -1,0 +1,366 @@
+package knn
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/latent-go/latent/distance"
+	"github.com/latent-go/latent/internal/f32"
+)
+
+// Flat is exact nearest-neighbour search: every query is compared with
+// every base vector. It is the reference every approximate index is
+// measured against, and for tens of thousands of vectors of a few dozen
+// dimensions it is fast enough to answer thousands of queries a second.
+//
+// # Method
+//
+// Queries are processed in blocks. For Euclidean, squared Euclidean,
+// cosine and dot, the scores of a block of queries against a block of base
+// vectors come from one matrix product (f32.Gemm): ‖q − x‖² = ‖q‖² − 2q·x +
+// ‖x‖², cos(q, x) = q·x / (‖q‖ ‖x‖) and −q·x, with the norms of the base
+// vectors computed once by NewFlat. Manhattan has no such expansion and is
+// computed pair by pair. Each query keeps its best k+8 candidates by these
+// float32 scores.
+//
+// Float32 scores from the expansion carry rounding error, so the final
+// candidates are re-ranked with [distance.Metric.Distance64], the float64
+// reference, and ties are broken by the smaller ID. A bound on the float32
+// error then certifies the answer: when the k-th exact distance is nearer
+// than any vector left out could be, the result is exactly the float64
+// brute-force answer. When the bound cannot certify it — nearly all
+// vectors at the same distance, or data far from the origin compared with
+// its spread — that query is recomputed with Distance64 against every base
+// vector. Either way the result is exact, deterministic, and independent
+// of the block sizes and the number of workers.
+//
+// Flat keeps a reference to the vectors it was built from (they must not
+// change afterwards) and adds one float32 per vector for the norms.
+type Flat struct {
+	x      []float32
+	n, dim int
+	metric distance.Metric
+	// norm holds ‖x‖² per row for Euclidean and SqEuclidean, 1/‖x‖ for
+	// Cosine (0 for a zero row), and is nil otherwise.
+	norm    []float32
+	maxNorm float64 // the largest ‖x‖, for the error bound
+}
+
+// Block sizes: a block of queries against a block of base vectors is one
+// matrix product whose result (qBlock × xBlock float32) stays in cache.
+const (
+	qBlock = 64
+	xBlock = 1024
+	// extra is how many candidates beyond k each query keeps for the exact
+	// re-ranking.
+	extra = 8
+)
+
+// NewFlat returns an exact index over the n = len(vectors)/dim row-major
+// vectors, which it keeps (not a copy). It panics if dim < 1, len(vectors)
+// is not a multiple of dim, there are 2³¹ or more vectors, or m is not a
+// valid metric. An index with no vectors is valid and finds nothing.
+func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
+	if dim < 1 || len(vectors)%dim != 0 {
+		panic(fmt.Sprintf("knn: NewFlat: %d values do not make rows of dimension %d", len(vectors), dim))
+	}
+	if !m.Valid() {
+		panic(fmt.Sprintf("knn: NewFlat: invalid metric %v", m))
+	}
+	n := len(vectors) / dim
+	if n > math.MaxInt32 {
+		panic(fmt.Sprintf("knn: NewFlat: %d vectors, at most %d", n, math.MaxInt32))
+	}
+	f := &Flat{x: vectors, n: n, dim: dim, metric: m}
+	if m == distance.Manhattan {
+		return f
+	}
+	f.norm = make([]float32, n)
+	for i := range n {
+		var s float64
+		for _, v := range vectors[i*dim : (i+1)*dim] {
+			s += float64(v) * float64(v)
+		}
+		f.maxNorm = max(f.maxNorm, math.Sqrt(s))
+		switch m {
+		case distance.Euclidean, distance.SqEuclidean:
+			f.norm[i] = float32(s)
+		case distance.Cosine:
+			if s > 0 {
+				f.norm[i] = float32(1 / math.Sqrt(s))
+			}
+		}
+	}
+	if m == distance.Dot {
+		f.norm = nil
+	}
+	return f
+}
+
+// Len returns the number of base vectors.
+func (f *Flat) Len() int { return f.n }
+
+// Dim returns the dimension of the vectors.
+func (f *Flat) Dim() int { return f.dim }
+
+// Metric returns the metric the index ranks by.
+func (f *Flat) Metric() distance.Metric { return f.metric }
+
+// Vector returns base vector i (not a copy). It panics if i is out of range.
+func (f *Flat) Vector(i int) []float32 {
+	if i < 0 || i >= f.n {
+		panic(fmt.Sprintf("knn: Vector(%d) out of range [0, %d)", i, f.n))
+	}
+	return f.x[i*f.dim : (i+1)*f.dim : (i+1)*f.dim]
+}
+
+// Search returns the k nearest base vectors to q, exactly; see the type
+// documentation. It panics if len(q) != Dim().
+func (f *Flat) Search(q []float32, k int) []Neighbor {
+	checkQuery("Search", q, f.dim)
+	return f.SearchBatch(q, k, 1)[0]
+}
+
+// SearchBatch searches for every row of the row-major query matrix
+// (len(queries)/Dim() queries) and returns one result list per query, as
+// Search would. workers goroutines (all of GOMAXPROCS when workers ≤ 0)
+// share the queries in blocks; the results do not depend on workers. It
+// panics if len(queries) is not a multiple of Dim().
+func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
+	if len(queries)%f.dim != 0 {
+		panic(fmt.Sprintf("knn: SearchBatch: %d query values do not make rows of dimension %d", len(queries), f.dim))
+	}
+	nq := len(queries) / f.dim
+	out := make([][]Neighbor, nq)
+	k = min(k, f.n)
+	if k <= 0 || nq == 0 {
+		for i := range out {
+			out[i] = []Neighbor{}
+		}
+		return out
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	blocks := (nq + qBlock - 1) / qBlock
+	workers = min(workers, blocks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := f.newSearcher(k, min(nq, qBlock))
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
+					return
+				}
+				lo, hi := b*qBlock, min((b+1)*qBlock, nq)
+				s.block(queries[lo*f.dim:hi*f.dim], out[lo:hi])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// searcher is one worker's scratch space.
+type searcher struct {
+	f     *Flat
+	k     int
+	heaps []candHeap
+	prod  []float32 // qBlock × xBlock products
+	cand  []cand
+	exact exactHeap
+}
+
+func (f *Flat) newSearcher(k, nq int) *searcher {
+	s := &searcher{f: f, k: k, heaps: make([]candHeap, nq)}
+	if f.metric != distance.Manhattan {
+		s.prod = make([]float32, nq*min(f.n, xBlock))
+	}
+	return s
+}
+
+// block answers the queries q (rows of dim values) into out.
+func (s *searcher) block(q []float32, out [][]Neighbor) {
+	f := s.f
+	nq := len(out)
+	kk := min(s.k+extra, f.n)
+	for i := range nq {
+		s.heaps[i].reset(kk)
+	}
+	for x0 := 0; x0 < f.n; x0 += xBlock {
+		x1 := min(x0+xBlock, f.n)
+		s.scan(q, nq, x0, x1)
+	}
+	for i := range nq {
+		out[i] = s.finish(q[i*f.dim:(i+1)*f.dim], &s.heaps[i])
+	}
+}
+
+// scan offers base vectors [x0, x1) to the candidate heaps of the nq
+// queries q.
+func (s *searcher) scan(q []float32, nq, x0, x1 int) {
+	f := s.f
+	d := f.dim
+	nb := x1 - x0
+	if f.metric == distance.Manhattan {
+		for i := range nq {
+			qi := q[i*d : (i+1)*d]
+			h := &s.heaps[i]
+			thr := h.worst()
+			for j := x0; j < x1; j++ {
+				if v := distance.Manhattan.Distance(qi, f.x[j*d:(j+1)*d]); v < thr {
+					h.push(v, int32(j))
+					thr = h.worst()
+				}
+			}
+		}
+		return
+	}
+	f32.Gemm(false, true, nq, nb, d, 1, q, d, f.x[x0*d:x1*d], d, 0, s.prod, nb)
+	for i := range nq {
+		row := s.prod[i*nb : (i+1)*nb]
+		h := &s.heaps[i]
+		thr := h.worst()
+		switch f.metric {
+		case distance.Euclidean, distance.SqEuclidean:
+			// score = ‖x‖² − 2q·x, which is ‖q − x‖² − ‖q‖².
+			norm := f.norm[x0:x1]
+			for j, p := range row {
+				if v := norm[j] - 2*p; v < thr {
+					h.push(v, int32(x0+j))
+					thr = h.worst()
+				}
+			}
+		case distance.Cosine:
+			// score = −q·x/‖x‖, which is (cos distance − 1)·‖q‖.
+			inv := f.norm[x0:x1]
+			for j, p := range row {
+				if v := -p * inv[j]; v < thr {
+					h.push(v, int32(x0+j))
+					thr = h.worst()
+				}
+			}
+		case distance.Dot:
+			for j, p := range row {
+				if v := -p; v < thr {
+					h.push(v, int32(x0+j))
+					thr = h.worst()
+				}
+			}
+		}
+	}
+}
+
+// unit is the unit roundoff of float32.
+const unit = 0x1p-24
+
+// cand is a candidate with its float64 reference distance.
+type cand struct {
+	d  float64
+	id int
+}
+
+func compareCand(a, b cand) int {
+	if c := cmp.Compare(a.d, b.d); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// result converts the first k sorted candidates.
+func result(c []cand, k int) []Neighbor {
+	res := make([]Neighbor, min(k, len(c)))
+	for i := range res {
+		res[i] = Neighbor{ID: c[i].id, Dist: float32(c[i].d)}
+	}
+	return res
+}
+
+// finish re-ranks a query's candidates with the float64 reference distance
+// and returns the best k, falling back to an exact scan when the float32
+// error bound cannot certify them.
+func (s *searcher) finish(q []float32, h *candHeap) []Neighbor {
+	f := s.f
+	s.cand = s.cand[:0]
+	for _, id := range h.id {
+		s.cand = append(s.cand, cand{f.metric.Distance64(q, f.Vector(int(id))), int(id)})
+	}
+	slices.SortFunc(s.cand, compareCand)
+	if len(s.cand) < s.k || !f.certified(q, s.cand[s.k-1].d, h) {
+		return f.exactScan(q, s.k, &s.exact)
+	}
+	return result(s.cand, s.k)
+}
+
+// certified reports whether every base vector that is not a candidate in h
+// is certainly farther than kth, the k-th exact distance: its float32
+// score was no better than the worst candidate's, and the score's rounding
+// error is bounded (Higham's bound γₙ for a sum of n products, doubled for
+// safety).
+func (f *Flat) certified(q []float32, kth float64, h *candHeap) bool {
+	if len(h.id) == f.n {
+		return true // every vector is a candidate
+	}
+	if !h.full() {
+		return false // some scores were not finite
+	}
+	worst := float64(h.score[0])
+	d := float64(f.dim)
+	switch f.metric {
+	case distance.Euclidean, distance.SqEuclidean:
+		qq := sumSq(q)
+		e := 2 * (d + 4) * unit * (math.Sqrt(qq) + f.maxNorm) * (math.Sqrt(qq) + f.maxNorm)
+		sq := kth
+		if f.metric == distance.Euclidean {
+			sq = kth * kth
+		}
+		return sq < worst+qq-e
+	case distance.Cosine:
+		qn := math.Sqrt(sumSq(q))
+		if qn == 0 {
+			return false
+		}
+		e := 2 * (d + 4) * unit * qn
+		return kth < 1+(worst-e)/qn
+	case distance.Dot:
+		e := 2 * (d + 4) * unit * math.Sqrt(sumSq(q)) * f.maxNorm
+		return kth < worst-e
+	case distance.Manhattan:
+		return kth < worst*(1-2*(d+4)*unit)
+	}
+	return false
+}
+
+// exactScan is the brute-force answer with the float64 reference distance.
+func (f *Flat) exactScan(q []float32, k int, h *exactHeap) []Neighbor {
+	h.c, h.cap = h.c[:0], k
+	if f.metric == distance.Cosine && sumSq(q) == 0 {
+		// A zero query is at distance 1 from everything.
+		for i := range k {
+			h.offer(cand{1, i})
+		}
+	} else {
+		for i := range f.n {
+			h.offer(cand{f.metric.Distance64(q, f.Vector(i)), i})
+		}
+	}
+	slices.SortFunc(h.c, compareCand)
+	return result(h.c, k)
+}
+
+func sumSq(x []float32) float64 {
+	var s float64
+	for _, v := range x {
+		s += float64(v) * float64(v)
+	}
+	return s
+}
