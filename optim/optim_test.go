@@ -375,3 +375,18 @@ func ExampleNew() {
 	fmt.Printf("%.4f\n", p.Value.Data[0])
 	// Output: 0.9000
 }
+
+func TestScheduleValidate(t *testing.T) {
+	good := []optim.Schedule{{}, {Kind: "constant"}, {Kind: "step", Every: 2, Gamma: 0.5}, {Kind: "cosine", Min: 1e-4}}
+	for _, s := range good {
+		if err := s.Validate(); err != nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+	bad := []optim.Schedule{{Kind: "step"}, {Kind: "step", Every: 1, Gamma: 2}, {Kind: "cosine", Min: -1}, {Kind: "warmup"}}
+	for _, s := range bad {
+		if err := s.Validate(); err == nil {
+			t.Errorf("%+v accepted", s)
+		}
+	}
+}

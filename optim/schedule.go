@@ -59,6 +59,26 @@ func ParseSchedule(spec string) (Schedule, error) {
 	return bad("unknown kind (want constant, step or cosine)")
 }
 
+// Validate reports a schedule that cannot run (as one decoded from JSON
+// might be): an unknown kind, a step schedule without a positive period or
+// a factor in (0, 1], a negative or non-finite cosine minimum.
+func (s Schedule) Validate() error {
+	switch s.Kind {
+	case "", "constant":
+	case "step":
+		if s.Every < 1 || !(s.Gamma > 0 && s.Gamma <= 1) {
+			return fmt.Errorf("schedule %s: want every >= 1 and gamma in (0, 1]", s)
+		}
+	case "cosine":
+		if !(s.Min >= 0) || math.IsInf(s.Min, 0) {
+			return fmt.Errorf("schedule %s: min must be a non-negative number", s)
+		}
+	default:
+		return fmt.Errorf("unknown schedule kind %q (want constant, step or cosine)", s.Kind)
+	}
+	return nil
+}
+
 // String formats the schedule as ParseSchedule reads it.
 func (s Schedule) String() string {
 	switch s.Kind {

@@ -72,6 +72,9 @@ func (c Config) Validate() error {
 	if err := c.Optim.Validate(); err != nil {
 		return fmt.Errorf("--optimizer: %w", err)
 	}
+	if err := c.Schedule.Validate(); err != nil {
+		return fmt.Errorf("--schedule: %w", err)
+	}
 	return nil
 }
 
