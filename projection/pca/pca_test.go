@@ -226,7 +226,7 @@ func TestCovarianceKernels(t *testing.T) {
 			x[i*tc.d+tc.d-1] = 0
 		}
 		want := naiveCov(x, tc.n, tc.d)
-		for _, kernel := range []string{"dense", "sparse"} {
+		for _, kernel := range []string{"dense", "sparse", "gemm"} {
 			forceKernel = kernel
 			var first []float64
 			for _, w := range []int{1, 2, 3, 8} {
@@ -234,8 +234,13 @@ func TestCovarianceKernels(t *testing.T) {
 				if !ok {
 					t.Fatalf("%d×%d %s: not ok", tc.n, tc.d, kernel)
 				}
+				// gemm sums each panel in float32 (see gemmPanel).
+				tol := 1e-12
+				if kernel == "gemm" {
+					tol = 1e-6
+				}
 				for i := range want {
-					if math.Abs(got[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+					if math.Abs(got[i]-want[i]) > tol*(1+math.Abs(want[i])) {
 						t.Fatalf("%d×%d %s workers=%d: cov[%d] = %v, want %v", tc.n, tc.d, kernel, w, i, got[i], want[i])
 					}
 				}
