@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/latent-go/latent/tensor"
 )
 
 func TestPValueAndThreshold(t *testing.T) {
@@ -100,4 +102,14 @@ func ExampleCalibrator_PValue() {
 	// score 1.00: p-value 0.60, flagged at α=0.05: false
 	// score 1.48: p-value 0.10, flagged at α=0.05: false
 	// score 3.20: p-value 0.05, flagged at α=0.05: true
+}
+
+func TestKNNMethod(t *testing.T) {
+	train := tensor.FromSlice(4, 2, []float32{0, 0, 1, 0, 0, 1, 3, 4})
+	m := KNNMethod(train, 2)
+	got := m.Score(tensor.FromSlice(2, 2, []float32{0, 0, 3, 4}))
+	// (0,0): neighbours at 0 and 1 → 1. (3,4): at 0 and √((3)²+(3)²) or 5 → 3√2.
+	if math.Abs(got[0]-1) > 1e-6 || math.Abs(got[1]-3*math.Sqrt2) > 1e-5 {
+		t.Errorf("scores %v", got)
+	}
 }

@@ -439,6 +439,7 @@ type anomalyEvalOpts struct {
 	model  string
 	seeds  int
 	test   float64
+	knnK   int
 }
 
 // evalReport is what anomaly eval prints.
@@ -459,7 +460,8 @@ func anomalyEvalCmd(e *env) *cobra.Command {
 		Long: `Measure a detector on labelled data: ROC-AUC, PR-AUC, precision, recall and F1
 at the conformal threshold for --alpha, and the false-positive rate on normal
 records with its exact 95% interval, next to the PCA reconstruction-error
-baseline at the same bottleneck.
+baseline at the same bottleneck and (in the experiment) the distance to the
+k-th nearest normal training record.
 
 With --model, the given detector is evaluated on --data. Without it, eval runs
 the whole experiment --seeds times: a seeded --test split of the data is set
@@ -478,6 +480,7 @@ on the same records and scored on the same test split.`,
 	fs.StringVarP(&o.model, "model", "m", "", "evaluate this detector instead of training one per seed")
 	fs.IntVar(&o.seeds, "seeds", 1, "experiment: run with seeds --seed, --seed+1, ...")
 	fs.Float64Var(&o.test, "test", 0.2, "experiment: fraction of the records in the test split")
+	fs.IntVar(&o.knnK, "knn", 5, "experiment: k of the k-nearest-neighbour distance baseline")
 	return cmd
 }
 
@@ -514,12 +517,16 @@ func runAnomalyEval(c *cobra.Command, e *env, o *anomalyEvalOpts) error {
 		if !(o.test > 0 && o.test < 1) {
 			return usagef("--test %v must be in (0, 1)", o.test)
 		}
+		if o.knnK < 1 {
+			return usagef("--knn %d must be positive", o.knnK)
+		}
 		fo, err := o.fitOptions(e, set)
 		if err != nil {
 			return err
 		}
 		fo.Progress = nil
-		ex := &anomaly.Experiment{Set: set, Anomalous: anom, TestFrac: o.test, Fit: fo, Alpha: rule.Alpha}
+		ex := &anomaly.Experiment{Set: set, Anomalous: anom, TestFrac: o.test, Fit: fo, Alpha: rule.Alpha,
+			Baselines: func(train *tensor.Dense) []anomaly.Method { return []anomaly.Method{anomaly.KNNMethod(train, o.knnK)} }}
 		for s := range o.seeds {
 			seed := o.run.seed + uint64(s)
 			ms, err := ex.Run(c.Context(), seed)
