@@ -15,6 +15,7 @@ import (
 	"github.com/latent-go/latent/autoencoder"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/dataset/digits"
+	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/train"
@@ -78,6 +79,7 @@ func (r *runFlags) apply() error {
 		r.workers = runtime.NumCPU()
 	}
 	runtime.GOMAXPROCS(r.workers)
+	f32.SetWorkers(r.workers)
 	return nil
 }
 

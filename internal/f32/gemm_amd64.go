@@ -4,15 +4,6 @@
 
 package f32
 
-// kernAVX512_14x32 computes the 14×32 tile
-//
-//	c[r*ldc+j] = alpha·Σ_l a[l*14+r]·b[l*32+j] + beta·c[r*ldc+j]
-//
-// for r < 14, j < 32, summing l = 0, 1, …, kc-1 in order with fused
-// multiply-adds. C is not read when beta is zero. The caller guarantees kc ≥ 1
-// and the lengths of a, b and c; it needs AVX-512F.
-func kernAVX512_14x32(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
-
 // kernAVX512_12x32 computes the 12×32 tile
 //
 //	c[r*ldc+j] = alpha·Σ_l a[l*12+r]·b[l*32+j] + beta·c[r*ldc+j]
@@ -21,24 +12,6 @@ func kernAVX512_14x32(kc int, a []float32, b []float32, c []float32, ldc int, al
 // multiply-adds. C is not read when beta is zero. The caller guarantees kc ≥ 1
 // and the lengths of a, b and c; it needs AVX-512F.
 func kernAVX512_12x32(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
-
-// kernAVX512_8x48 computes the 8×48 tile
-//
-//	c[r*ldc+j] = alpha·Σ_l a[l*8+r]·b[l*48+j] + beta·c[r*ldc+j]
-//
-// for r < 8, j < 48, summing l = 0, 1, …, kc-1 in order with fused
-// multiply-adds. C is not read when beta is zero. The caller guarantees kc ≥ 1
-// and the lengths of a, b and c; it needs AVX-512F.
-func kernAVX512_8x48(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
-
-// kernAVX512_6x64 computes the 6×64 tile
-//
-//	c[r*ldc+j] = alpha·Σ_l a[l*6+r]·b[l*64+j] + beta·c[r*ldc+j]
-//
-// for r < 6, j < 64, summing l = 0, 1, …, kc-1 in order with fused
-// multiply-adds. C is not read when beta is zero. The caller guarantees kc ≥ 1
-// and the lengths of a, b and c; it needs AVX-512F.
-func kernAVX512_6x64(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
 
 // kernAVX2_6x16 computes the 6×16 tile
 //
@@ -49,11 +22,14 @@ func kernAVX512_6x64(kc int, a []float32, b []float32, c []float32, ldc int, alp
 // and the lengths of a, b and c; it needs AVX2 and FMA.
 func kernAVX2_6x16(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
 
-// kernAVX2_4x24 computes the 4×24 tile
-//
-//	c[r*ldc+j] = alpha·Σ_l a[l*4+r]·b[l*24+j] + beta·c[r*ldc+j]
-//
-// for r < 4, j < 24, summing l = 0, 1, …, kc-1 in order with fused
-// multiply-adds. C is not read when beta is zero. The caller guarantees kc ≥ 1
-// and the lengths of a, b and c; it needs AVX2 and FMA.
-func kernAVX2_4x24(kc int, a []float32, b []float32, c []float32, ldc int, alpha float32, beta float32)
+// transpose8x8 sets dst[l*ldd+r] = src[r*lds+l] for r < 8 and l < n, where n is a
+// multiple of 8. The caller guarantees the lengths; it needs AVX.
+func transpose8x8(dst []float32, ldd int, src []float32, lds int, n int)
+
+// transpose4x8 sets dst[l*ldd+r] = src[r*lds+l] for r < 4 and l < n, where n is a
+// multiple of 8. The caller guarantees the lengths; it needs AVX.
+func transpose4x8(dst []float32, ldd int, src []float32, lds int, n int)
+
+// copyRows sets dst[r*ldd+j] = src[r*lds+j] for r < rows and j < w ≥ 1.
+// The caller guarantees the lengths; it needs AVX.
+func copyRows(dst []float32, ldd int, src []float32, lds int, w int, rows int)

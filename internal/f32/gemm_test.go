@@ -21,6 +21,22 @@ func withWorkers(tb testing.TB, n int) {
 	tb.Cleanup(func() { SetWorkers(old) })
 }
 
+// withGoPacking makes the packing routines run in Go until the test ends.
+func withGoPacking(tb testing.TB) {
+	t8, t4, cp := packT8, packT4, packCopy
+	packT8, packT4, packCopy = nil, nil, nil
+	tb.Cleanup(func() { packT8, packT4, packCopy = t8, t4, cp })
+}
+
+// packings returns the packing routines to test: Go, and assembly where the
+// CPU has it.
+func packings() []string {
+	if packT8 != nil {
+		return []string{"asm", "go"}
+	}
+	return []string{"go"}
+}
+
 // gemmCase is one call of Gemm with its matrices laid out in larger slices:
 // offsets, padded leading dimensions, NaN everywhere Gemm must not write.
 type gemmCase struct {
@@ -152,18 +168,65 @@ func gemmShapes(rng *rand.Rand) [][3]int {
 
 func TestGemmKernels(t *testing.T) {
 	for _, kr := range gemmKernels() {
-		t.Run(kr.name, func(t *testing.T) {
-			withKernel(t, kr)
-			withWorkers(t, 1)
-			rng := rand.New(rand.NewPCG(3, 4))
-			for _, s := range gemmShapes(rng) {
-				for _, tA := range []bool{false, true} {
-					for _, tB := range []bool{false, true} {
-						ab := alphaBetas[rng.IntN(len(alphaBetas))]
-						g := newGemmCase(rng, tA, tB, s[0], s[1], s[2], ab[0], ab[1])
-						got := append([]float32(nil), g.cFull...)
-						g.run(got[g.cOff : g.cOff+len(g.c)])
-						g.check(t, got)
+		for _, pack := range packings() {
+			t.Run(kr.name+"/pack="+pack, func(t *testing.T) {
+				testGemmKernel(t, kr, pack)
+			})
+		}
+	}
+}
+
+func testGemmKernel(t *testing.T, kr *gemmKernel, pack string) {
+	withKernel(t, kr)
+	withWorkers(t, 1)
+	if pack == "go" {
+		withGoPacking(t)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range gemmShapes(rng) {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				ab := alphaBetas[rng.IntN(len(alphaBetas))]
+				g := newGemmCase(rng, tA, tB, s[0], s[1], s[2], ab[0], ab[1])
+				got := append([]float32(nil), g.cFull...)
+				g.run(got[g.cOff : g.cOff+len(g.c)])
+				g.check(t, got)
+			}
+		}
+	}
+}
+
+// TestPack compares the packing routines with the loops that define them.
+func TestPack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, pack := range packings() {
+		t.Run(pack, func(t *testing.T) {
+			if pack == "go" {
+				withGoPacking(t)
+			}
+			for range 200 {
+				rows, n := 1+rng.IntN(20), 1+rng.IntN(40)
+				lds, ldd := n+rng.IntN(3), rows+rng.IntN(3)
+				src := subSlice(rng, (rows-1)*lds+n)
+				dst := make([]float32, (n-1)*ldd+rows)
+				transposeBlock(dst, ldd, src, lds, rows, n)
+				for r := 0; r < rows; r++ {
+					for l := 0; l < n; l++ {
+						if dst[l*ldd+r] != src[r*lds+l] {
+							t.Fatalf("transposeBlock rows=%d n=%d: dst[%d][%d] = %v, want %v", rows, n, l, r, dst[l*ldd+r], src[r*lds+l])
+						}
+					}
+				}
+				w := 1 + rng.IntN(40)
+				lds, ldd = w+rng.IntN(3), w+rng.IntN(3)
+				src = subSlice(rng, (rows-1)*lds+w)
+				dst = make([]float32, (rows-1)*ldd+w)
+				copyBlock(dst, ldd, src, lds, w, rows)
+				for r := 0; r < rows; r++ {
+					for j := 0; j < w; j++ {
+						if dst[r*ldd+j] != src[r*lds+j] {
+							t.Fatalf("copyBlock rows=%d w=%d: dst[%d][%d] = %v, want %v", rows, w, r, j, dst[r*ldd+j], src[r*lds+j])
+						}
 					}
 				}
 			}
@@ -191,7 +254,7 @@ func TestGemmAlphaBeta(t *testing.T) {
 // TestGemmWorkers checks that the bytes of the result do not depend on the
 // number of workers.
 func TestGemmWorkers(t *testing.T) {
-	shapes := [][3]int{{300, 270, 130}, {64, 1000, 50}, {513, 67, 300}, {100, 100, 600}, {37, 2000, 9}}
+	shapes := [][3]int{{300, 270, 130}, {64, 1000, 50}, {513, 67, 300}, {100, 100, 600}, {37, 2000, 20}, {5, 4000, 100}}
 	for _, kr := range gemmKernels() {
 		t.Run(kr.name, func(t *testing.T) {
 			withKernel(t, kr)
@@ -223,6 +286,48 @@ func TestGemmWorkers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGemmConcurrent runs parallel products from several goroutines at once,
+// sharing the helper goroutines, and checks each against the serial result.
+func TestGemmConcurrent(t *testing.T) {
+	withWorkers(t, 3)
+	rng := rand.New(rand.NewPCG(13, 14))
+	const callers = 4
+	var cases [callers]*gemmCase
+	var want [callers][]float32
+	for i := range cases {
+		cases[i] = newGemmCase(rng, i%2 == 0, i/2 == 0, 100+i*7, 130+i*11, 90+i*5, 1, 0.5)
+		if g := cases[i]; g.m*g.n*g.k < parallelMin {
+			t.Fatalf("%v: too small to be split", g)
+		}
+		SetWorkers(1)
+		want[i] = append([]float32(nil), cases[i].cFull...)
+		cases[i].run(want[i][cases[i].cOff : cases[i].cOff+len(cases[i].c)])
+	}
+	SetWorkers(3)
+	errs := make(chan string, callers)
+	for i := range cases {
+		go func() {
+			g := cases[i]
+			for range 10 {
+				got := append([]float32(nil), g.cFull...)
+				g.run(got[g.cOff : g.cOff+len(g.c)])
+				for p := range got {
+					if math.Float32bits(got[p]) != math.Float32bits(want[i][p]) {
+						errs <- fmt.Sprintf("%v: element %d is %v, serially %v", g, p, got[p], want[i][p])
+						return
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range callers {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
 
@@ -290,22 +395,6 @@ func TestGemmAllocs(t *testing.T) {
 				t.Errorf("%s, %d workers: %v allocations per call", kr.name, w, n)
 			}
 		}
-	}
-}
-
-func TestGrid(t *testing.T) {
-	kr := &gemmKernel{mr: 8, nr: 16, kc: 256, nc: 512}
-	for _, s := range [][4]int{{256, 512, 784, 2}, {8, 4096, 100, 4}, {4096, 16, 100, 3}, {8, 16, 1000, 8}, {300, 300, 300, 1}} {
-		pm, pn := kr.grid(s[0], s[1], s[2], s[3])
-		if pm < 1 || pn < 1 || pm*pn > s[3] {
-			t.Errorf("grid(%v) = %d×%d", s, pm, pn)
-		}
-	}
-	if pm, pn := kr.grid(8, 4096, 100, 4); pm != 1 || pn != 4 {
-		t.Errorf("wide C: grid = %d×%d, want 1×4", pm, pn)
-	}
-	if pm, pn := kr.grid(4096, 16, 100, 3); pm != 3 || pn != 1 {
-		t.Errorf("tall C: grid = %d×%d, want 3×1", pm, pn)
 	}
 }
 

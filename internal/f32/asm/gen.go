@@ -1,5 +1,6 @@
-// Command asm generates the amd64 micro-kernels of package f32
-// (gemm_amd64.s and its Go declarations, gemm_amd64.go) with avo.
+// Command asm generates, with avo, the amd64 assembly of package f32's matrix
+// product: the micro-kernels and the packing routines, in gemm_amd64.s, and
+// their Go declarations, in gemm_amd64.go.
 //
 // It lives in a module of its own so that latent itself does not depend on
 // avo. Run it through go generate in internal/f32, or check that the
@@ -37,6 +38,9 @@ func main() {
 	for _, k := range kernels {
 		k.generate(c)
 	}
+	transpose8(c)
+	transpose4(c)
+	copyRows(c)
 	f, err := c.Result()
 	if err != nil {
 		log.Fatal(err)
@@ -69,16 +73,19 @@ type kernel struct {
 	unroll int // steps of k per loop iteration (a power of two)
 }
 
-// kernels lists the micro-kernels to generate. The shapes were chosen by
-// measurement on Zen 4 (see gemm.go): the accumulators fill most of the
-// register file, leaving room for the B vectors and two broadcast registers.
+// kernels lists the micro-kernels to generate. The accumulators fill most
+// of the register file, leaving room for the B vectors and one or two
+// broadcast registers. The shapes were chosen by measurement (single thread,
+// the products of bench/gemm, on an AMD EPYC with full-width AVX-512):
+//
+//	AVX-512  12×32 203 GFLOP/s   14×32 196   6×64 195   8×48 ≈170
+//	AVX2      6×16 103 GFLOP/s    4×24 ≈93
+//
+// Any mr×nv that fits generates; change the list, regenerate, and set the
+// matching kernel in gemm_kernels_amd64.go.
 var kernels = []kernel{
-	{name: "kernAVX512_14x32", width: 16, mr: 14, nv: 2, unroll: 4},
 	{name: "kernAVX512_12x32", width: 16, mr: 12, nv: 2, unroll: 4},
-	{name: "kernAVX512_8x48", width: 16, mr: 8, nv: 3, unroll: 4},
-	{name: "kernAVX512_6x64", width: 16, mr: 6, nv: 4, unroll: 4},
 	{name: "kernAVX2_6x16", width: 8, mr: 6, nv: 2, unroll: 4},
-	{name: "kernAVX2_4x24", width: 8, mr: 4, nv: 3, unroll: 4},
 }
 
 func vec(width, i int) reg.VecPhysical {
@@ -199,7 +206,7 @@ func (k kernel) generate(c *build.Context) {
 	}
 	c.VBROADCASTSS(betaAddr.Addr, beta)
 	zero(c, alpha)
-	c.VUCOMISS(xmmOf(alpha), xmmOf(beta))
+	c.VUCOMISS(alpha.AsX(), beta.AsX())
 	c.JNE(operand.LabelRef(k.name + "_beta"))
 	c.JPS(operand.LabelRef(k.name + "_beta"))
 	for r := 0; r < k.mr; r++ {
@@ -238,7 +245,181 @@ func zero(c *build.Context, v reg.VecPhysical) {
 	c.VXORPS(v, v, v)
 }
 
-// xmmOf returns the 128-bit register under a vector register.
-func xmmOf(v reg.VecPhysical) reg.Register {
-	return v.AsX()
+// transpose8 generates transpose8x8, which packs 8 rows of a matrix
+// column by column: dst[l*ldd+r] = src[r*lds+l] for r < 8 and l < n, n a
+// multiple of 8, one 8×8 block per iteration.
+func transpose8(c *build.Context) {
+	c.Function("transpose8x8")
+	c.Attributes(attr.NOSPLIT)
+	c.SignatureExpr("func(dst []float32, ldd int, src []float32, lds int, n int)")
+	c.Doc(
+		"transpose8x8 sets dst[l*ldd+r] = src[r*lds+l] for r < 8 and l < n, where n is a",
+		"multiple of 8. The caller guarantees the lengths; it needs AVX.",
+	)
+	d, ldd, n, lds, s4 := reg.RDI, reg.R8, reg.RCX, reg.R9, reg.R10
+	p := []reg.Physical{reg.RSI, reg.R11, reg.R12, reg.R13} // rows 0–3; rows 4–7 are 4·lds on
+	c.Load(c.Param("dst").Base(), d)
+	c.Load(c.Param("ldd"), ldd)
+	c.Load(c.Param("src").Base(), p[0])
+	c.Load(c.Param("lds"), lds)
+	c.Load(c.Param("n"), n)
+	c.SHLQ(operand.U8(2), ldd)
+	c.SHLQ(operand.U8(2), lds)
+	for i := 1; i < 4; i++ {
+		c.LEAQ(operand.Mem{Base: p[i-1], Index: lds, Scale: 1}, p[i])
+	}
+	c.MOVQ(lds, s4)
+	c.SHLQ(operand.U8(2), s4)
+	c.SHRQ(operand.U8(3), n)
+	c.JZ(operand.LabelRef("transpose8x8_done"))
+	c.Label("transpose8x8_loop")
+	// a[4h+i] holds columns 4h…4h+3 of row i (low half) and row i+4 (high half).
+	a := ymm[:8]
+	for h := 0; h < 2; h++ {
+		for i := 0; i < 4; i++ {
+			r := a[4*h+i]
+			c.VMOVUPS(operand.Mem{Base: p[i], Disp: 16 * h}, r.AsX())
+			c.VINSERTF128(operand.U8(1), operand.Mem{Base: p[i], Index: s4, Scale: 1, Disp: 16 * h}, r, r)
+		}
+	}
+	t, out := ymm[8:12], ymm[12:16]
+	for h := 0; h < 2; h++ {
+		c.VUNPCKLPS(a[4*h+1], a[4*h], t[0]) // r0l0 r1l0 r0l1 r1l1 | r4… r5…
+		c.VUNPCKHPS(a[4*h+1], a[4*h], t[1]) // r0l2 r1l2 r0l3 r1l3 | …
+		c.VUNPCKLPS(a[4*h+3], a[4*h+2], t[2])
+		c.VUNPCKHPS(a[4*h+3], a[4*h+2], t[3])
+		c.VSHUFPS(operand.U8(0x44), t[2], t[0], out[0]) // column 4h of rows 0–7
+		c.VSHUFPS(operand.U8(0xEE), t[2], t[0], out[1])
+		c.VSHUFPS(operand.U8(0x44), t[3], t[1], out[2])
+		c.VSHUFPS(operand.U8(0xEE), t[3], t[1], out[3])
+		for i := 0; i < 4; i++ {
+			c.VMOVUPS(out[i], operand.Mem{Base: d})
+			c.ADDQ(ldd, d)
+		}
+	}
+	for i := range p {
+		c.ADDQ(operand.U8(32), p[i])
+	}
+	c.DECQ(n)
+	c.JNZ(operand.LabelRef("transpose8x8_loop"))
+	c.Label("transpose8x8_done")
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// transpose4 generates transpose4x8, the same for 4 rows: each iteration
+// transposes a 4×8 block into eight 4-float columns.
+func transpose4(c *build.Context) {
+	c.Function("transpose4x8")
+	c.Attributes(attr.NOSPLIT)
+	c.SignatureExpr("func(dst []float32, ldd int, src []float32, lds int, n int)")
+	c.Doc(
+		"transpose4x8 sets dst[l*ldd+r] = src[r*lds+l] for r < 4 and l < n, where n is a",
+		"multiple of 8. The caller guarantees the lengths; it needs AVX.",
+	)
+	d, ldd, n, lds, d4 := reg.RDI, reg.R8, reg.RCX, reg.R9, reg.R10
+	p := []reg.Physical{reg.RSI, reg.R11, reg.R12, reg.R13}
+	c.Load(c.Param("dst").Base(), d)
+	c.Load(c.Param("ldd"), ldd)
+	c.Load(c.Param("src").Base(), p[0])
+	c.Load(c.Param("lds"), lds)
+	c.Load(c.Param("n"), n)
+	c.SHLQ(operand.U8(2), ldd)
+	c.SHLQ(operand.U8(2), lds)
+	for i := 1; i < 4; i++ {
+		c.LEAQ(operand.Mem{Base: p[i-1], Index: lds, Scale: 1}, p[i])
+	}
+	c.MOVQ(ldd, d4)
+	c.SHLQ(operand.U8(2), d4)
+	c.SHRQ(operand.U8(3), n)
+	c.JZ(operand.LabelRef("transpose4x8_done"))
+	c.Label("transpose4x8_loop")
+	a, t, out := ymm[:4], ymm[4:8], ymm[8:12]
+	for i := 0; i < 4; i++ {
+		c.VMOVUPS(operand.Mem{Base: p[i]}, a[i])
+	}
+	c.VUNPCKLPS(a[1], a[0], t[0]) // r0l0 r1l0 r0l1 r1l1 | r0l4 r1l4 r0l5 r1l5
+	c.VUNPCKHPS(a[1], a[0], t[1])
+	c.VUNPCKLPS(a[3], a[2], t[2])
+	c.VUNPCKHPS(a[3], a[2], t[3])
+	c.VSHUFPS(operand.U8(0x44), t[2], t[0], out[0]) // columns 0 | 4
+	c.VSHUFPS(operand.U8(0xEE), t[2], t[0], out[1]) // 1 | 5
+	c.VSHUFPS(operand.U8(0x44), t[3], t[1], out[2]) // 2 | 6
+	c.VSHUFPS(operand.U8(0xEE), t[3], t[1], out[3]) // 3 | 7
+	for i := 0; i < 4; i++ {
+		c.VMOVUPS(out[i].AsX(), operand.Mem{Base: d})
+		c.VEXTRACTF128(operand.U8(1), out[i], operand.Mem{Base: d, Index: d4, Scale: 1})
+		c.ADDQ(ldd, d)
+	}
+	c.ADDQ(d4, d)
+	for i := range p {
+		c.ADDQ(operand.U8(32), p[i])
+	}
+	c.DECQ(n)
+	c.JNZ(operand.LabelRef("transpose4x8_loop"))
+	c.Label("transpose4x8_done")
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// copyRows generates copyRows, a strided copy of rows×w floats.
+func copyRows(c *build.Context) {
+	c.Function("copyRows")
+	c.Attributes(attr.NOSPLIT)
+	c.SignatureExpr("func(dst []float32, ldd int, src []float32, lds int, w, rows int)")
+	c.Doc(
+		"copyRows sets dst[r*ldd+j] = src[r*lds+j] for r < rows and j < w ≥ 1.",
+		"The caller guarantees the lengths; it needs AVX.",
+	)
+	d, ldd, s, lds, w, rows := reg.RDI, reg.R8, reg.RSI, reg.R9, reg.RDX, reg.RBX
+	dp, sp, j := reg.R10, reg.R11, reg.RCX
+	c.Load(c.Param("dst").Base(), d)
+	c.Load(c.Param("ldd"), ldd)
+	c.Load(c.Param("src").Base(), s)
+	c.Load(c.Param("lds"), lds)
+	c.Load(c.Param("w"), w)
+	c.Load(c.Param("rows"), rows)
+	c.SHLQ(operand.U8(2), ldd)
+	c.SHLQ(operand.U8(2), lds)
+	c.TESTQ(rows, rows)
+	c.JZ(operand.LabelRef("copyRows_done"))
+	c.Label("copyRows_row")
+	c.MOVQ(d, dp)
+	c.MOVQ(s, sp)
+	c.MOVQ(w, j)
+	c.CMPQ(j, operand.U8(8))
+	c.JB(operand.LabelRef("copyRows_4"))
+	c.Label("copyRows_8")
+	c.VMOVUPS(operand.Mem{Base: sp}, reg.Y0)
+	c.VMOVUPS(reg.Y0, operand.Mem{Base: dp})
+	c.ADDQ(operand.U8(32), sp)
+	c.ADDQ(operand.U8(32), dp)
+	c.SUBQ(operand.U8(8), j)
+	c.CMPQ(j, operand.U8(8))
+	c.JAE(operand.LabelRef("copyRows_8"))
+	c.Label("copyRows_4")
+	c.CMPQ(j, operand.U8(4))
+	c.JB(operand.LabelRef("copyRows_1"))
+	c.VMOVUPS(operand.Mem{Base: sp}, reg.X0)
+	c.VMOVUPS(reg.X0, operand.Mem{Base: dp})
+	c.ADDQ(operand.U8(16), sp)
+	c.ADDQ(operand.U8(16), dp)
+	c.SUBQ(operand.U8(4), j)
+	c.Label("copyRows_1")
+	c.TESTQ(j, j)
+	c.JZ(operand.LabelRef("copyRows_next"))
+	c.MOVL(operand.Mem{Base: sp}, reg.EAX)
+	c.MOVL(reg.EAX, operand.Mem{Base: dp})
+	c.ADDQ(operand.U8(4), sp)
+	c.ADDQ(operand.U8(4), dp)
+	c.DECQ(j)
+	c.JMP(operand.LabelRef("copyRows_1"))
+	c.Label("copyRows_next")
+	c.ADDQ(ldd, d)
+	c.ADDQ(lds, s)
+	c.DECQ(rows)
+	c.JNZ(operand.LabelRef("copyRows_row"))
+	c.Label("copyRows_done")
+	c.VZEROUPPER()
+	c.RET()
 }

@@ -1,0 +1,16 @@
+#!/bin/sh
+# check.sh verifies that the committed gemm_amd64.s and gemm_amd64.go in
+# internal/f32 are what the generator in this folder produces.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$here" && go run . -out "$tmp")
+status=0
+for f in gemm_amd64.s gemm_amd64.go; do
+	if ! diff -u "$here/../$f" "$tmp/$f"; then
+		echo "internal/f32/$f is stale: run go generate ./internal/f32" >&2
+		status=1
+	fi
+done
+exit $status
