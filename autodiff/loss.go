@@ -35,20 +35,43 @@ func (t *Tape) MSE(pred, target *Var) *Var {
 func (t *Tape) BCEWithLogits(logits, target *Var) *Var {
 	tensor.MustSameShape("BCEWithLogits", logits.Value, target.Value)
 	z, y := logits.Value.Data, target.Value.Data
+	// sig keeps sigmoid(z) for the gradient; e^−|z| gives both it and the loss.
+	sig := t.scratch(logits.Value)
 	var s float64
 	for i, v := range z {
-		zv, yv := float64(v), float64(y[i])
-		s += math.Max(zv, 0) - zv*yv + math.Log1p(math.Exp(-math.Abs(zv)))
+		zv := float64(v)
+		e := math.Exp(-math.Abs(zv))
+		s += max(zv, 0) - zv*float64(y[i]) + log1p01(e)
+		if v >= 0 {
+			sig[i] = float32(1 / (1 + e))
+		} else {
+			sig[i] = float32(e / (1 + e))
+		}
 	}
 	n := float64(len(z))
 	out := t.scalar(s/n, logits)
 	t.record(out, func() {
 		g := out.Grad.Data[0] / float32(n)
-		for i, v := range z {
-			logits.Grad.Data[i] += g * (sigmoid(v) - y[i])
+		gz := logits.Grad.Data[:len(z)]
+		for i, p := range sig[:len(z)] {
+			gz[i] += g * (p - y[i])
 		}
 	})
 	return out
+}
+
+// log1p01 returns log(1+u) for u in [0, 1] from the series
+// log(1+u) = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …), s = u/(2+u) ≤ 1/3; eleven
+// terms leave a relative error below 1e-11, and it costs a fraction of math.Log1p,
+// which handles every input.
+func log1p01(u float64) float64 {
+	s := u / (2 + u)
+	s2 := s * s
+	p := 1.0 / 21
+	for _, c := range [...]float64{1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3, 1} {
+		p = p*s2 + c
+	}
+	return 2 * s * p
 }
 
 // PoissonNLL returns mean(e^z − y·z), the Poisson negative log-likelihood of

@@ -40,6 +40,33 @@ func (t *Tape) MatMul(a *Var, transA bool, b *Var, transB bool) *Var {
 	return out
 }
 
+// Linear returns x·Wᵀ + b, a dense layer's pre-activation, with the 1×Out
+// row b added to every row: one pass that writes b and one matrix product
+// that adds onto it, instead of a product and a separate bias pass.
+func (t *Tape) Linear(x, w, b *Var) *Var {
+	if b.Value.R != 1 || b.Value.C != w.Value.R {
+		panic(fmt.Sprintf("autodiff: Linear: bias %v for weights %v", b.Value, w.Value))
+	}
+	out := t.result(x.Value.R, w.Value.R, x, w, b)
+	for i := 0; i < out.Value.R; i++ {
+		copy(out.Value.Row(i), b.Value.Data)
+	}
+	tensor.MatMul(out.Value, x.Value, false, w.Value, true, 1, 1)
+	t.record(out, func() {
+		g := out.Grad
+		if x.needsGrad {
+			tensor.MatMul(x.Grad, g, false, w.Value, false, 1, 1)
+		}
+		if w.needsGrad {
+			tensor.MatMul(w.Grad, g, true, x.Value, false, 1, 1)
+		}
+		if b.needsGrad {
+			f32.SumRows(b.Grad.Data, g.Data)
+		}
+	})
+	return out
+}
+
 // AddBias returns x + b with the 1×C row b added to every row of x.
 func (t *Tape) AddBias(x, b *Var) *Var {
 	if b.Value.R != 1 || b.Value.C != x.Value.C {
@@ -98,7 +125,7 @@ func (t *Tape) MapDeriv(x, y *Var, f Elementwise) *Var {
 
 // scratch returns a buffer shaped like m, valid during one backward step.
 func (t *Tape) scratch(m *tensor.Dense) []float32 {
-	return t.alloc(m.R, m.C).Data
+	return t.allocDirty(m.R, m.C).Data
 }
 
 // mulAcc sets dst[i] += a[i]·b[i].

@@ -1,6 +1,7 @@
 package autodiff_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -32,6 +33,7 @@ func TestOpGradients(t *testing.T) {
 	bt := randParam(rng, 5, 3, -1, 1)
 	at := randParam(rng, 3, 4, -1, 1)
 	bias := randParam(rng, 1, 3, -1, 1)
+	bias5 := randParam(rng, 1, 5, -1, 1)
 	c := randParam(rng, 4, 3, -1, 1)
 	prob := randParam(rng, 6, 3, 0.1, 0.9)
 	target01 := randConst(rng, 4, 3, 0, 1)
@@ -55,6 +57,7 @@ func TestOpGradients(t *testing.T) {
 		{"MatMulTransAB", []*autodiff.Var{at, bt}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.MatMul(at, true, bt, true)) }},
 		{"MatMulSame", []*autodiff.Var{a}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.MatMul(a, false, a, true)) }},
 		{"AddBias", []*autodiff.Var{a, bias}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.AddBias(a, bias)) }},
+		{"Linear", []*autodiff.Var{a, bt, bias5}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.Linear(a, bt, bias5)) }},
 		{"Mul", []*autodiff.Var{a, c}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.Mul(a, c)) }},
 		{"Add", []*autodiff.Var{a, c}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.Add(a, c)) }},
 		{"Scale", []*autodiff.Var{a}, func(tp *autodiff.Tape) *autodiff.Var { return weigh(tp, tp.Scale(a, -2.5)) }},
@@ -107,5 +110,13 @@ func TestTapeReuseAllocatesNothingNew(t *testing.T) {
 	// Closures and Var headers are small; no matrix storage is reallocated.
 	if allocs > 20 {
 		t.Errorf("%v allocations per step", allocs)
+	}
+}
+
+func TestLog1p01(t *testing.T) {
+	for u := 0.0; u <= 1; u += 1.0 / 1024 {
+		if got, want := autodiff.Log1p01(u), math.Log1p(u); math.Abs(got-want) > 1e-11*max(want, 1e-300) && math.Abs(got-want) > 1e-16 {
+			t.Fatalf("log1p(%v) = %v, want %v", u, got, want)
+		}
 	}
 }

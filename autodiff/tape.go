@@ -72,11 +72,18 @@ func (t *Tape) Buffer(r, c int) *tensor.Dense { return t.alloc(r, c) }
 
 // alloc returns a zeroed r×c matrix from the tape's pool.
 func (t *Tape) alloc(r, c int) *tensor.Dense {
+	m := t.allocDirty(r, c)
+	clear(m.Data)
+	return m
+}
+
+// allocDirty returns an r×c matrix from the tape's pool with arbitrary
+// contents, for values that the op overwrites entirely.
+func (t *Tape) allocDirty(r, c int) *tensor.Dense {
 	if t.used < len(t.pool) {
 		m := t.pool[t.used]
 		if cap(m.Data) >= r*c {
 			m.R, m.C, m.Data = r, c, m.Data[:r*c]
-			clear(m.Data)
 			t.used++
 			return m
 		}
@@ -94,7 +101,9 @@ func (t *Tape) alloc(r, c int) *tensor.Dense {
 // result makes the output Var of an op over inputs; it needs a gradient when
 // any input does and the tape is recording.
 func (t *Tape) result(r, c int, inputs ...*Var) *Var {
-	out := &Var{Value: t.alloc(r, c)}
+	// Every op writes all of its value, so the buffer need not be cleared;
+	// gradients accumulate and start from zero.
+	out := &Var{Value: t.allocDirty(r, c)}
 	if t.NoGrad {
 		return out
 	}

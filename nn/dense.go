@@ -31,7 +31,7 @@ func NewDense(in, out int, rng *rand.Rand) *Dense {
 
 // Forward returns x·Wᵀ + b for a batch x with one sample per row.
 func (d *Dense) Forward(t *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
-	return t.AddBias(t.MatMul(x, false, d.W, true), d.B)
+	return t.Linear(x, d.W, d.B)
 }
 
 // Params returns the layer's trainable values.

@@ -31,8 +31,9 @@ type run struct {
 	out     []byte
 }
 
-func measure(name string, args ...string) (run, error) {
+func measure(env []string, name string, args ...string) (run, error) {
 	cmd := exec.Command(name, args...)
+	cmd.Env = env
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()
@@ -44,6 +45,24 @@ func measure(name string, args ...string) (run, error) {
 		r.peakMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
 	}
 	return r, nil
+}
+
+// peerEnv is the environment PyTorch runs in: its OpenBLAS limited to the
+// same thread count (torch.set_num_threads alone leaves OpenBLAS's own pool
+// on every core), and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, which some
+// machines set to pin older OpenBLAS builds to a conservative kernel; the
+// peer runs its fastest kernel (about 120 GFLOP/s instead of 50 on this
+// machine's 512³ product).
+func peerEnv(threads int) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "OPENBLAS_") || strings.HasPrefix(kv, "OMP_NUM_THREADS=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	n := strconv.Itoa(threads)
+	return append(env, "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n)
 }
 
 func median(v []float64) float64 {
@@ -106,11 +125,11 @@ func main() {
 			r := result{Variant: v, Threads: t}
 			var lpeak, tpeak []float64
 			for i := 0; i < *runs; i++ {
-				lr, err := measure(bin, largs...)
+				lr, err := measure(os.Environ(), bin, largs...)
 				if err != nil {
 					log.Fatal(err)
 				}
-				tr, err := measure("/usr/bin/python3", pargs...)
+				tr, err := measure(peerEnv(t), "/usr/bin/python3", pargs...)
 				if err != nil {
 					log.Fatal(err)
 				}
