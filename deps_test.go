@@ -41,9 +41,11 @@ var light = []struct {
 	{"dataset/...", false},
 	{"noise", false},
 	{"projection/...", false},
-	{"distance/...", true},
-	{"knn/...", true},
+	{"distance/...", false},
+	{"knn/...", false},
 	{"embedding/...", true},
+	{"cluster/...", true},
+	{"plot/...", false},
 }
 
 // heavy is the training stack the light packages must not import.

@@ -14,6 +14,9 @@
 //	train             the minibatch loop: validation, early stopping, NaN guard, hooks
 //	autoencoder       the model family and the model file
 //	projection/pca    principal component analysis, the baseline every model is compared with
+//	anomaly           anomaly scores, conformal p-values and thresholds, ROC/PR metrics
+//	distance, knn     metrics on vectors; exact nearest-neighbour search (knn/knntest: the conformance suite)
+//	plot, report      figures (PNG/SVG) and the self-contained HTML run report
 //	cmd/latent        the command line
 //
 // Error policy. Shape and index mistakes are programmer errors and panic with

@@ -28,6 +28,8 @@ type Metrics struct {
 	FPRHigh float64 `json:"fpr_high"`
 	Normal  int     `json:"normal"`
 	Anomaly int     `json:"anomalies"`
+	// ROC is the curve behind ROCAUC, for figures.
+	ROC []ROCPoint `json:"-"`
 }
 
 // Measure computes Metrics of scores and flags against labels.
@@ -36,7 +38,7 @@ func Measure(method string, scores []float64, anomalous, flags []bool, threshold
 	lo, hi := ClopperPearson(c.FP, c.FP+c.TN, 0.95)
 	return Metrics{Method: method, ROCAUC: ROCAUC(scores, anomalous), PRAUC: AveragePrecision(scores, anomalous),
 		Threshold: threshold, Flagged: c.TP + c.FP, Precision: c.Precision(), Recall: c.Recall(), F1: c.F1(),
-		FPR: c.FPR(), FPRLow: lo, FPRHigh: hi, Normal: c.FP + c.TN, Anomaly: c.TP + c.FN}
+		FPR: c.FPR(), FPRLow: lo, FPRHigh: hi, Normal: c.FP + c.TN, Anomaly: c.TP + c.FN, ROC: ROC(scores, anomalous)}
 }
 
 // Method scores records: the autoencoder, or a baseline. Calibrate is given

@@ -15,6 +15,7 @@ import (
 	"github.com/latent-go/latent/autoencoder"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/atomicfile"
+	"github.com/latent-go/latent/plot"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -440,6 +441,7 @@ type anomalyEvalOpts struct {
 	seeds  int
 	test   float64
 	knnK   int
+	roc    string
 }
 
 // evalReport is what anomaly eval prints.
@@ -481,6 +483,7 @@ on the same records and scored on the same test split.`,
 	fs.IntVar(&o.seeds, "seeds", 1, "experiment: run with seeds --seed, --seed+1, ...")
 	fs.Float64Var(&o.test, "test", 0.2, "experiment: fraction of the records in the test split")
 	fs.IntVar(&o.knnK, "knn", 5, "experiment: k of the k-nearest-neighbour distance baseline")
+	fs.StringVar(&o.roc, "roc", "", "draw the autoencoder's ROC curve (the first seed's in an experiment) to this `FILE` (.png or .svg)")
 	return cmd
 }
 
@@ -544,6 +547,23 @@ func runAnomalyEval(c *cobra.Command, e *env, o *anomalyEvalOpts) error {
 			rep.Runs = append(rep.Runs, ms)
 		}
 		rep.Methods = meanMetrics(rep.Runs)
+	}
+	if o.roc != "" {
+		first := rep.Methods[0]
+		if len(rep.Runs) > 0 {
+			first = rep.Runs[0][0]
+		}
+		fpr, tpr := make([]float64, len(first.ROC)), make([]float64, len(first.ROC))
+		for i, p := range first.ROC {
+			fpr[i], tpr[i] = p.FPR, p.TPR
+		}
+		title := fmt.Sprintf("%s: %s", set.Source, first.Method)
+		if err := checkWritable(o.roc); err != nil {
+			return err
+		}
+		if err := plot.ROC(fpr, tpr, first.ROCAUC, title).Save(o.roc); err != nil {
+			return usageError{fmt.Errorf("--roc: %w", err)}
+		}
 	}
 	if o.run.json {
 		return writeJSON(e.stdout, rep)

@@ -16,6 +16,7 @@ import (
 	"github.com/latent-go/latent/dataset/digits"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/report"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
 )
@@ -44,6 +45,7 @@ type demoSummary struct {
 	Out          string  `json:"out"`
 	Model        string  `json:"model"`
 	Codes        string  `json:"codes"`
+	Report       string  `json:"report"`
 }
 
 func demoCmd(e *env) *cobra.Command {
@@ -56,7 +58,8 @@ MSE, Adam) on scikit-learn's 8×8 digits, which ship inside latent (1,797
 images, BSD-3), with a seeded 80/20 train/test split and pixels scaled to [0,1];
 fit PCA with the same bottleneck on the same training images; and print the
 test reconstruction MSE of both and of the mean image. The model file, the test
-codes and a summary go into --out.`,
+codes, a summary and report.html (the run report of 'latent report', with the
+training curve, reconstructions and the map of the codes) go into --out.`,
 		Example: `  latent demo
   latent demo --json --seed 7 --out /tmp/demo`,
 		Args: cobra.NoArgs,
@@ -112,10 +115,20 @@ func runDemo(c *cobra.Command, e *env, o *demoOpts) error {
 	if err := writeMatrix(codesPath, codes, testSet.N, o.code, testSet.Keys, testSet.Labels); err != nil {
 		return err
 	}
+	testSet.Source = "the digits test split"
+	rep, err := report.New(fit.Model, reportManifest(fit), testSet, report.Options{ModelName: "model.latent", Seed: o.run.seed,
+		Title: "latent demo: an autoencoder on 8×8 digits"})
+	if err != nil {
+		return err
+	}
+	reportPath := filepath.Join(dir, "report.html")
+	if err := writeReport(reportPath, rep); err != nil {
+		return err
+	}
 	s := demoSummary{Data: "scikit-learn digits (8×8)", Train: trainSet.N, Test: testSet.N,
 		Architecture: fmt.Sprintf("64→32→%d→32→64", o.code), Bottleneck: o.code, Epochs: len(fit.Result.Curve),
 		AETestMSE: autoencoder.Mean(ev.AE), PCATestMSE: autoencoder.Mean(ev.PCA), MeanTestMSE: autoencoder.Mean(ev.Mean),
-		TrainSeconds: secs, Seed: o.run.seed, Workers: o.run.workers, Out: dir, Model: model, Codes: codesPath}
+		TrainSeconds: secs, Seed: o.run.seed, Workers: o.run.workers, Out: dir, Model: model, Codes: codesPath, Report: reportPath}
 	if err := writeJSONFile(filepath.Join(dir, "summary.json"), s); err != nil {
 		return err
 	}
@@ -128,7 +141,7 @@ func runDemo(c *cobra.Command, e *env, o *demoOpts) error {
 	t.row(fmt.Sprintf("  PCA, %d components", o.code), fmt.Sprintf("%.5f", s.PCATestMSE))
 	t.row("  mean image", fmt.Sprintf("%.5f", s.MeanTestMSE))
 	t.row("training", fmt.Sprintf("%d images, %d epochs, %.1fs", s.Train, s.Epochs, s.TrainSeconds))
-	t.row("written to", dir+"/ (model.latent, test-codes.csv, summary.json)")
+	t.row("written to", dir+"/ (model.latent, test-codes.csv, summary.json, report.html)")
 	if err := t.flush(); err != nil {
 		return err
 	}
