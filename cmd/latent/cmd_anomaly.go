@@ -104,6 +104,11 @@ func (o *anomalyFitOpts) fitOptions(e *env, set *dataset.Set) (anomaly.FitOption
 	if err != nil {
 		return anomaly.FitOptions{}, err
 	}
+	return o.withCalibration(fo)
+}
+
+// withCalibration adds the anomaly settings to a training run.
+func (o *anomalyFitOpts) withCalibration(fo autoencoder.FitOptions) (anomaly.FitOptions, error) {
 	sc, err := anomaly.ParseScore(o.score)
 	if err != nil {
 		return anomaly.FitOptions{}, usagef("--score: %v", err)
@@ -127,21 +132,14 @@ p-values and thresholds at scoring time, without retraining.`,
   latent anomaly fit --data sensors.csv --label-column label --score mae --variant denoising --noise gaussian:0.1`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := o.run.apply(); err != nil {
-				return err
-			}
-			set, err := o.data.load()
+			set, tfo, err := o.prepare(e)
 			if err != nil {
 				return err
 			}
-			fo, err := o.fitOptions(e, set)
+			fo, err := o.withCalibration(tfo)
 			if err != nil {
 				return err
 			}
-			if err := checkWritable(o.out); err != nil {
-				return err
-			}
-			o.announce(e, set, fo.FitOptions)
 			fit, err := anomaly.Fit(c.Context(), set, fo)
 			if err != nil {
 				return fitError(err, o.out, fit)

@@ -108,23 +108,34 @@ func (o *trainOpts) announce(e *env, set *dataset.Set, fo autoencoder.FitOptions
 	}
 }
 
-func runTrain(c *cobra.Command, e *env, o *trainOpts) error {
+// prepare does what every training verb does first: apply --workers, load
+// the data, check the settings against it and the output path, and say
+// what is about to run.
+func (o *trainOpts) prepare(e *env) (*dataset.Set, autoencoder.FitOptions, error) {
 	if err := o.run.apply(); err != nil {
-		return err
+		return nil, autoencoder.FitOptions{}, err
 	}
 	set, err := o.data.load()
 	if err != nil {
-		return err
+		return nil, autoencoder.FitOptions{}, err
 	}
 	fo, err := o.fitOptions(e, set)
 	if err != nil {
-		return err
+		return nil, fo, err
 	}
 	if err := checkWritable(o.out); err != nil {
-		return err
+		return nil, fo, err
 	}
 	fo.Checkpoint = o.out
 	o.announce(e, set, fo)
+	return set, fo, nil
+}
+
+func runTrain(c *cobra.Command, e *env, o *trainOpts) error {
+	set, fo, err := o.prepare(e)
+	if err != nil {
+		return err
+	}
 	cfg := fo.Config
 	start := time.Now()
 	fit, err := autoencoder.Fit(c.Context(), set, fo)
