@@ -98,11 +98,24 @@ type Elementwise interface {
 	Deriv2(d, x, y []float32)
 }
 
+// FusedBackward is implemented by an Elementwise whose gradient can be
+// accumulated in one pass. Map's gradient then calls Backward instead of
+// writing f' into a scratch buffer with Deriv and multiplying it in.
+type FusedBackward interface {
+	// Backward sets dx[i] += dy[i]·f'(x[i]) for i < len(dx), given y = f(x):
+	// the same numbers as Deriv followed by dx[i] += dy[i]·d[i].
+	Backward(dx, dy, x, y []float32)
+}
+
 // Map returns f(x) element-wise.
 func (t *Tape) Map(x *Var, f Elementwise) *Var {
 	out := t.result(x.Value.R, x.Value.C, x)
 	f.Apply(out.Value.Data, x.Value.Data)
 	t.record(out, func() {
+		if fb, ok := f.(FusedBackward); ok {
+			fb.Backward(x.Grad.Data, out.Grad.Data, x.Value.Data, out.Value.Data)
+			return
+		}
 		d := t.scratch(x.Value)
 		f.Deriv(d, x.Value.Data, out.Value.Data)
 		mulAcc(x.Grad.Data, out.Grad.Data, d)
@@ -111,7 +124,7 @@ func (t *Tape) Map(x *Var, f Elementwise) *Var {
 }
 
 // MapDeriv returns f'(x) element-wise, given y = f(x) from Map. Its gradient
-// uses f''; it is how Jacobian–vector products enter a loss.
+// uses the second derivative; it is how Jacobian–vector products enter a loss.
 func (t *Tape) MapDeriv(x, y *Var, f Elementwise) *Var {
 	out := t.result(x.Value.R, x.Value.C, x)
 	f.Deriv(out.Value.Data, x.Value.Data, y.Value.Data)
@@ -129,22 +142,14 @@ func (t *Tape) scratch(m *tensor.Dense) []float32 {
 }
 
 // mulAcc sets dst[i] += a[i]·b[i].
-func mulAcc(dst, a, b []float32) {
-	b = b[:len(a)]
-	dst = dst[:len(a)]
-	for i, v := range a {
-		dst[i] += v * b[i]
-	}
-}
+func mulAcc(dst, a, b []float32) { f32.MulAcc(dst[:len(a)], a, b) }
 
 // Mul returns the element-wise product a⊙b.
 func (t *Tape) Mul(a, b *Var) *Var {
 	tensor.MustSameShape("Mul", a.Value, b.Value)
 	out := t.result(a.Value.R, a.Value.C, a, b)
 	o, av, bv := out.Value.Data, a.Value.Data, b.Value.Data
-	for i := range o {
-		o[i] = av[i] * bv[i]
-	}
+	f32.Mul(o, av, bv)
 	t.record(out, func() {
 		if a.needsGrad {
 			mulAcc(a.Grad.Data, out.Grad.Data, bv)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/latent-go/latent/internal/f32"
 )
 
 // Activation is an element-wise non-linearity. It implements
@@ -66,34 +68,52 @@ func (a *Activation) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Apply sets y[i] = a(x[i]).
+// Apply sets y[i] = a(x[i]). y may be x. Tanh and sigmoid are float32
+// approximations within 2 ulps (f32.Tanh, f32.Sigmoid); GELU is computed in
+// float64 and rounded.
 func (a Activation) Apply(y, x []float32) {
 	y = y[:len(x)]
 	switch a {
 	case Linear:
 		copy(y, x)
 	case ReLU:
-		for i, v := range x {
-			y[i] = max(v, 0)
-		}
+		f32.ReLU(y, x)
 	case LeakyReLU:
-		for i, v := range x {
-			if v < 0 {
-				v *= leakySlope
-			}
-			y[i] = v
-		}
+		f32.LeakyReLU(y, x, leakySlope)
 	case Tanh:
-		for i, v := range x {
-			y[i] = float32(math.Tanh(float64(v)))
-		}
+		f32.Tanh(y, x)
 	case Sigmoid:
-		for i, v := range x {
-			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
-		}
+		f32.Sigmoid(y, x)
 	case GELU:
 		for i, v := range x {
 			y[i] = float32(float64(v) * phi(float64(v)))
+		}
+	default:
+		panic("nn: unknown activation " + a.String())
+	}
+}
+
+// Backward sets dx[i] += dy[i]·a'(x[i]) for i < len(dx), given y = a(x), in
+// one pass: the same numbers as Deriv followed by the product, without the
+// buffer. It implements autodiff.FusedBackward.
+func (a Activation) Backward(dx, dy, x, y []float32) {
+	n := len(dx)
+	dy, x, y = dy[:n], x[:n], y[:n]
+	switch a {
+	case Linear:
+		f32.Axpy(1, dy, dx)
+	case ReLU:
+		f32.ReLUBackward(dx, dy, x)
+	case LeakyReLU:
+		f32.LeakyReLUBackward(dx, dy, x, leakySlope)
+	case Tanh:
+		f32.TanhBackward(dx, dy, y)
+	case Sigmoid:
+		f32.SigmoidBackward(dx, dy, y)
+	case GELU:
+		for i, v := range x {
+			xv := float64(v)
+			dx[i] += float32(dy[i] * float32(phi(xv)+xv*density(xv)))
 		}
 	default:
 		panic("nn: unknown activation " + a.String())

@@ -389,6 +389,39 @@ func TestUnknownActivationPanics(t *testing.T) {
 	}
 }
 
+// TestActivationBackward checks that the fused Backward gives the same
+// bits as Deriv followed by dx += dy·d, which Map used before, on lengths
+// that leave tails for the assembly, and that autodiff.Map takes it.
+func TestActivationBackward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, a := range allActivations {
+		if _, ok := any(a).(autodiff.FusedBackward); !ok {
+			t.Fatalf("%v does not implement autodiff.FusedBackward", a)
+		}
+		for _, n := range []int{1, 15, 16, 37, 300} {
+			x, dy, dx := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range x {
+				x[i] = float32(3 * rng.NormFloat64())
+				dy[i] = float32(rng.NormFloat64())
+				dx[i] = float32(rng.NormFloat64())
+			}
+			y, d := make([]float32, n), make([]float32, n)
+			a.Apply(y, x)
+			a.Deriv(d, x, y)
+			want := append([]float32(nil), dx...)
+			for i := range want {
+				want[i] += float32(dy[i] * d[i])
+			}
+			a.Backward(dx, dy, x, y)
+			for i := range dx {
+				if math.Float32bits(dx[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v n=%d: Backward [%d] = %v, Deriv and product %v (x = %v)", a, n, i, dx[i], want[i], x[i])
+				}
+			}
+		}
+	}
+}
+
 // randParam returns an r×c parameter with entries uniform on [lo, hi).
 func randParam(rng *rand.Rand, r, c int, lo, hi float64) *autodiff.Var {
 	m := tensor.New(r, c)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/latent-go/latent/autodiff"
+	"github.com/latent-go/latent/internal/f32"
 )
 
 // Config chooses and tunes an optimiser. The zero value is Adam with
@@ -162,25 +163,7 @@ func (o *adam) Step(lr float64) {
 	decoupled := o.c.Name == "adamw"
 	decay := float32(1 - lr*o.c.WeightDecay)
 	for i, p := range o.params {
-		w, g, m, v := p.Value.Data, p.Grad.Data, o.m[i], o.v[i]
-		adamUpdate(w, g[:len(w)], m[:len(w)], v[:len(w)], b1, b2, c1, c2, stepSize, invBC2, eps, wd, decoupled, decay)
-	}
-}
-
-// adamUpdate applies one Adam or AdamW step to a parameter slice; the
-// slices have equal lengths, which lets the compiler drop bounds checks.
-func adamUpdate(w, g, m, v []float32, b1, b2, c1, c2, stepSize, invBC2, eps, wd float32, decoupled bool, decay float32) {
-	for j := range w {
-		gj := g[j]
-		if decoupled {
-			w[j] *= decay
-		} else {
-			gj += wd * w[j]
-		}
-		mj := b1*m[j] + c1*gj
-		vj := b2*v[j] + c2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= stepSize * mj / (float32(math.Sqrt(float64(vj)))*invBC2 + eps)
+		f32.AdamStep(p.Value.Data, p.Grad.Data, o.m[i], o.v[i], b1, b2, c1, c2, stepSize, invBC2, eps, wd, decoupled, decay)
 	}
 }
 

@@ -1,6 +1,7 @@
-// Command asm generates, with avo, the amd64 assembly of package f32's matrix
-// product: the micro-kernels and the packing routines, in gemm_amd64.s, and
-// their Go declarations, in gemm_amd64.go.
+// Command asm generates, with avo, the amd64 assembly of package f32: the
+// matrix product's micro-kernels and packing routines, in gemm_amd64.s, and
+// the element-wise kernels of the training step, in elementwise_amd64.s,
+// with their Go declarations in gemm_amd64.go and elementwise_amd64.go.
 //
 // It lives in a module of its own so that latent itself does not depend on
 // avo. Run it through go generate in internal/f32, or check that the
@@ -30,17 +31,26 @@ func main() {
 	log.SetPrefix("asm: ")
 	// avo's build package registers its own flags on flag.CommandLine.
 	fs := flag.NewFlagSet("asm", flag.ExitOnError)
-	out := fs.String("out", ".", "folder to write gemm_amd64.s and gemm_amd64.go into")
+	out := fs.String("out", ".", "folder to write the .s and .go files into")
 	fs.Parse(os.Args[1:])
 
+	generate(*out, "gemm_amd64", func(c *build.Context) {
+		for _, k := range kernels {
+			k.generate(c)
+		}
+		transpose8(c)
+		transpose4(c)
+		copyRows(c)
+	})
+	generate(*out, "elementwise_amd64", generateElementwise)
+}
+
+// generate writes base.s and base.go in folder out with the functions that
+// gen adds to a fresh context.
+func generate(out, base string, gen func(c *build.Context)) {
 	c := build.NewContext()
 	c.ConstraintExpr("!purego")
-	for _, k := range kernels {
-		k.generate(c)
-	}
-	transpose8(c)
-	transpose4(c)
-	copyRows(c)
+	gen(c)
 	f, err := c.Result()
 	if err != nil {
 		log.Fatal(err)
@@ -49,8 +59,8 @@ func main() {
 		log.Fatal(err)
 	}
 	cfg := printer.Config{Name: "internal/f32/asm", Pkg: "f32"}
-	write(filepath.Join(*out, "gemm_amd64.s"), printer.NewGoAsm(cfg), f)
-	write(filepath.Join(*out, "gemm_amd64.go"), printer.NewStubs(cfg), f)
+	write(filepath.Join(out, base+".s"), printer.NewGoAsm(cfg), f)
+	write(filepath.Join(out, base+".go"), printer.NewStubs(cfg), f)
 }
 
 func write(path string, p printer.Printer, f *ir.File) {
