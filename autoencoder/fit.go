@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/projection/pca"
@@ -29,6 +30,10 @@ type FitOptions struct {
 	// weights.
 	Checkpoint string
 	Progress   train.Progress
+	// InPlace lets Fit reorder and scale the set's rows in place instead of
+	// copying them, halving the memory a large data set needs; the caller
+	// must not use the set's values afterwards.
+	InPlace bool
 }
 
 // Fitted is the outcome of Fit.
@@ -61,7 +66,13 @@ func Fit(ctx context.Context, s *dataset.Set, o FitOptions) (*Fitted, error) {
 			kind = "global"
 		}
 	}
-	trSet := s.Subset(trIdx)
+	var trSet, valSet *dataset.Set
+	if o.InPlace {
+		s.Permute(append(slices.Clone(trIdx), valIdx...))
+		trSet, valSet = s.Slice(0, len(trIdx)), s.Slice(len(trIdx), s.N)
+	} else {
+		trSet, valSet = s.Subset(trIdx), s.Subset(valIdx)
+	}
 	sc, err := dataset.FitScaler(kind, trSet)
 	if err != nil {
 		return nil, fmt.Errorf("--scaler: %w", err)
@@ -72,7 +83,7 @@ func Fit(ctx context.Context, s *dataset.Set, o FitOptions) (*Fitted, error) {
 		return x
 	}
 	xTrain := scaled(trSet)
-	xVal := scaled(s.Subset(valIdx))
+	xVal := scaled(valSet)
 	cfg := o.Config
 	cfg.Input = s.D
 	m, err := New(cfg, rng)

@@ -151,6 +151,13 @@ func (a *array) set() (*Set, error) {
 	if len(a.shape) > 2 {
 		s.Shape = append([]int(nil), a.shape[1:]...)
 	}
+	if a.kind == 'u' && a.size == 1 {
+		// Bytes (images) cannot be NaN: a plain conversion loop.
+		for i, b := range a.data[:len(s.X)] {
+			s.X[i] = float32(b)
+		}
+		return s, nil
+	}
 	if a.kind == 'f' && a.size == 4 {
 		for i := range s.X {
 			v := math.Float32frombits(a.order.Uint32(a.data[4*i:]))

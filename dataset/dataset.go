@@ -78,6 +78,71 @@ func (s *Set) Subset(idx []int) *Set {
 	return out
 }
 
+// Permute reorders the rows of s in place so that row i becomes the old
+// row order[i] (keys and labels move with them), with one row of extra
+// memory: the way to split a large set without copying it. order must be a
+// permutation of 0..N−1; Permute panics otherwise.
+func (s *Set) Permute(order []int) {
+	if len(order) != s.N {
+		panic(fmt.Sprintf("dataset: Permute: %d indices for %d rows", len(order), s.N))
+	}
+	done := make([]bool, s.N)
+	tmp := make([]float32, s.D)
+	for start := range order {
+		if done[start] {
+			continue
+		}
+		// Follow the cycle start ← order[start] ← order[order[start]] ...
+		copy(tmp, s.Row(start))
+		var key, label string
+		if s.Keys != nil {
+			key = s.Keys[start]
+		}
+		if s.Labels != nil {
+			label = s.Labels[start]
+		}
+		i := start
+		for {
+			done[i] = true
+			j := order[i]
+			if j < 0 || j >= s.N || (done[j] && j != start) {
+				panic("dataset: Permute: order is not a permutation")
+			}
+			if j == start {
+				copy(s.Row(i), tmp)
+				if s.Keys != nil {
+					s.Keys[i] = key
+				}
+				if s.Labels != nil {
+					s.Labels[i] = label
+				}
+				break
+			}
+			copy(s.Row(i), s.Row(j))
+			if s.Keys != nil {
+				s.Keys[i] = s.Keys[j]
+			}
+			if s.Labels != nil {
+				s.Labels[i] = s.Labels[j]
+			}
+			i = j
+		}
+	}
+}
+
+// Slice returns a view of rows [lo, hi) sharing s's storage.
+func (s *Set) Slice(lo, hi int) *Set {
+	out := *s
+	out.X, out.N = s.X[lo*s.D:hi*s.D], hi-lo
+	if s.Keys != nil {
+		out.Keys = s.Keys[lo:hi]
+	}
+	if s.Labels != nil {
+		out.Labels = s.Labels[lo:hi]
+	}
+	return &out
+}
+
 // Gather copies the rows idx, in that order, into dst, which must have
 // length len(idx)*D; it is the way to fill a minibatch buffer without
 // allocating. It panics on a length mismatch or an index out of range.

@@ -127,6 +127,7 @@ func (o *trainOpts) prepare(e *env) (*dataset.Set, autoencoder.FitOptions, error
 		return nil, fo, err
 	}
 	fo.Checkpoint = o.out
+	fo.InPlace = true // the verbs use only the set's size and names afterwards
 	o.announce(e, set, fo)
 	return set, fo, nil
 }
