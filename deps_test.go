@@ -43,8 +43,8 @@ var light = []struct {
 	{"projection/...", false},
 	{"distance/...", false},
 	{"knn/...", false},
-	{"embedding/...", true},
-	{"cluster/...", true},
+	{"embedding/...", false},
+	{"cluster/...", false},
 	{"plot/...", false},
 }
 

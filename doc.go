@@ -16,6 +16,8 @@
 //	projection/pca    principal component analysis, the baseline every model is compared with
 //	anomaly           anomaly scores, conformal p-values and thresholds, ROC/PR metrics
 //	distance, knn     metrics on vectors; exact nearest-neighbour search (knn/knntest: the conformance suite)
+//	embedding         vector tables with keys and labels; word2vec, GloVe, TSV, NPY and CSV files
+//	cluster           k-means, silhouette, adjusted Rand index, NMI
 //	plot, report      figures (PNG/SVG) and the self-contained HTML run report
 //	cmd/latent        the command line
 //

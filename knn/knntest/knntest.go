@@ -281,6 +281,10 @@ func runCase(t *testing.T, build Builder, opt Options, c testCase, m distance.Me
 	}
 	exact := opt.MinRecall == 0
 	nq := len(c.queries) / c.dim
+	refs := make([][]ref, nq)
+	for qi := range nq {
+		refs[qi] = bruteForce(c.x, c.dim, m, c.queries[qi*c.dim:(qi+1)*c.dim])
+	}
 	for _, k := range c.ks {
 		var found, total float64
 		results := make([][]knn.Neighbor, nq)
@@ -292,7 +296,7 @@ func runCase(t *testing.T, build Builder, opt Options, c testCase, m distance.Me
 			if len(got) != want {
 				t.Fatalf("k=%d query %d: %d results, want %d", k, qi, len(got), want)
 			}
-			all := bruteForce(c.x, c.dim, m, q)
+			all := refs[qi]
 			seen := map[int]bool{}
 			for i, nb := range got {
 				if nb.ID < 0 || nb.ID >= n {
