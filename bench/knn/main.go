@@ -37,6 +37,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/cluster"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/distance"
@@ -93,8 +94,8 @@ func main() {
 
 	runtime.GOMAXPROCS(*threads)
 	f32.SetWorkers(*threads)
-	peer := filepath.Join("bench", "peers", "sklearn_knn.py")
-	if _, err := os.Stat(peer); err != nil {
+	script := filepath.Join("bench", "peers", "sklearn_knn.py")
+	if _, err := os.Stat(script); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
 
@@ -108,7 +109,7 @@ func main() {
 	basePath, queryPath := filepath.Join(tmp, "base.npy"), filepath.Join(tmp, "queries.npy")
 	writeNPY(basePath, base, nb, d)
 	writeNPY(queryPath, queries, nq, d)
-	env := append(os.Environ(), "OMP_NUM_THREADS="+strconv.Itoa(*threads), "OPENBLAS_NUM_THREADS="+strconv.Itoa(*threads), "MKL_NUM_THREADS="+strconv.Itoa(*threads))
+	env := peer.Env(*threads)
 
 	var knnResults []knnResult
 	for _, name := range strings.Split(*metrics, ",") {
@@ -131,7 +132,7 @@ func main() {
 			}
 			sk := func() {
 				out := filepath.Join(tmp, "ids.npy")
-				res := runPeer(*python, env, peer, "knn", basePath, queryPath, m.String(), strconv.Itoa(*k), out)
+				res := runPeer(*python, env, script, "knn", basePath, queryPath, m.String(), strconv.Itoa(*k), out)
 				r.SklearnSeconds = append(r.SklearnSeconds, res.Seconds)
 				theirs = readInts(out, *k)
 			}
@@ -144,8 +145,8 @@ func main() {
 			}
 			log.Printf("%s run %d: latent %.3fs, scikit-learn %.3fs", m, run+1, r.LatentSeconds[run], r.SklearnSeconds[run])
 		}
-		r.LatentQPS = float64(nq) / median(r.LatentSeconds)
-		r.SklearnQPS = float64(nq) / median(r.SklearnSeconds)
+		r.LatentQPS = float64(nq) / peer.Median(r.LatentSeconds)
+		r.SklearnQPS = float64(nq) / peer.Median(r.SklearnSeconds)
 		r.Ratio = r.LatentQPS / r.SklearnQPS
 		r.Identical, r.TiesOnly, r.Different = compareSets(ours, theirs, base, queries, d, m)
 		knnResults = append(knnResults, r)
@@ -167,7 +168,7 @@ func main() {
 			}
 			sk := func() {
 				out := filepath.Join(tmp, "labels.npy")
-				res := runPeer(*python, env, peer, "kmeans", basePath, strconv.Itoa(*clusters), strconv.Itoa(*nInit), strconv.Itoa(int(seed)), out)
+				res := runPeer(*python, env, script, "kmeans", basePath, strconv.Itoa(*clusters), strconv.Itoa(*nInit), strconv.Itoa(int(seed)), out)
 				km.SklearnSeconds = append(km.SklearnSeconds, res.Seconds)
 				labels := readInts(out, 1)
 				flat := make([]int, len(labels))
@@ -186,9 +187,9 @@ func main() {
 			log.Printf("k-means run %d: latent %.3fs inertia %.1f, scikit-learn %.3fs inertia %.1f", run+1,
 				km.LatentSeconds[run], km.LatentInertia[run], km.SklearnSeconds[run], km.SklearnInertia[run])
 		}
-		km.LatentMedian, km.SklearnMedian = median(km.LatentSeconds), median(km.SklearnSeconds)
+		km.LatentMedian, km.SklearnMedian = peer.Median(km.LatentSeconds), peer.Median(km.SklearnSeconds)
 		km.Speedup = km.SklearnMedian / km.LatentMedian
-		km.InertiaRatio = median(km.LatentInertia) / median(km.SklearnInertia)
+		km.InertiaRatio = peer.Median(km.LatentInertia) / peer.Median(km.SklearnInertia)
 	}
 
 	if *asJSON {
@@ -211,7 +212,7 @@ func main() {
 		tw = tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "k-means\tlatent s\tsklearn s\tspeed-up\tlatent inertia\tsklearn inertia\tlatent/sklearn inertia\t")
 		fmt.Fprintf(tw, "k=%d n_init=%d\t%.2f\t%.2f\t%.1f×\t%.6g\t%.6g\t%.5f\t\n", km.K, km.NInit, km.LatentMedian, km.SklearnMedian, km.Speedup,
-			median(km.LatentInertia), median(km.SklearnInertia), km.InertiaRatio)
+			peer.Median(km.LatentInertia), peer.Median(km.SklearnInertia), km.InertiaRatio)
 		tw.Flush()
 	}
 }
@@ -360,13 +361,4 @@ func inertiaOf(x []float32, n, d, k int, labels []int) float64 {
 		}
 	}
 	return cluster.Inertia(x, n, d, centers, labels)
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -14,11 +14,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/projection/pca"
@@ -28,26 +27,6 @@ type peerResult struct {
 	Seconds           float64   `json:"seconds"`
 	Solver            string    `json:"solver"`
 	ExplainedVariance []float64 `json:"explained_variance"`
-}
-
-// peerEnv limits the peer's BLAS to the same threads and lets OpenBLAS pick
-// its fastest kernel (see bench/train).
-func peerEnv(threads int) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "OPENBLAS_") || strings.HasPrefix(kv, "OMP_NUM_THREADS=") || strings.HasPrefix(kv, "MKL_NUM_THREADS=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	n := strconv.Itoa(threads)
-	return append(env, "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 func main() {
@@ -78,7 +57,7 @@ func main() {
 		}
 		ours = append(ours, time.Since(start).Seconds())
 		cmd := exec.Command("/usr/bin/python3", "bench/peers/sklearn_pca.py", "--data", *data, "-k", strconv.Itoa(*k), "--solver", *solver)
-		cmd.Env = peerEnv(*threads)
+		cmd.Env = peer.Env(*threads)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -95,5 +74,5 @@ func main() {
 		worst = max(worst, math.Abs(v-ref.ExplainedVariance[i])/ref.ExplainedVariance[i])
 	}
 	fmt.Printf("PCA %d×%d → %d, %d thread(s): latent %.2fs, scikit-learn (%s solver) %.2fs, speed ratio %.1f×; explained variance max relative difference %.1e\n",
-		set.N, set.D, *k, *threads, median(ours), ref.Solver, median(theirs), median(theirs)/median(ours), worst)
+		set.N, set.D, *k, *threads, peer.Median(ours), ref.Solver, peer.Median(theirs), peer.Median(theirs)/peer.Median(ours), worst)
 }

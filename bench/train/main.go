@@ -16,12 +16,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/latent-go/latent/bench/peer"
 )
 
 // run is one measured process.
@@ -45,33 +46,6 @@ func measure(env []string, name string, args ...string) (run, error) {
 		r.peakMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
 	}
 	return r, nil
-}
-
-// peerEnv is the environment PyTorch runs in: its OpenBLAS limited to the
-// same thread count (torch.set_num_threads alone leaves OpenBLAS's own pool
-// on every core), and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, which some
-// machines set to pin older OpenBLAS builds to a conservative kernel; the
-// peer runs its fastest kernel (about 120 GFLOP/s instead of 50 on this
-// machine's 512³ product).
-func peerEnv(threads int) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "OPENBLAS_") || strings.HasPrefix(kv, "OMP_NUM_THREADS=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	n := strconv.Itoa(threads)
-	return append(env, "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n)
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // result is one row of the table.
@@ -129,7 +103,7 @@ func main() {
 				if err != nil {
 					log.Fatal(err)
 				}
-				tr, err := measure(peerEnv(t), "/usr/bin/python3", pargs...)
+				tr, err := measure(peer.Env(t), "/usr/bin/python3", pargs...)
 				if err != nil {
 					log.Fatal(err)
 				}
@@ -139,9 +113,9 @@ func main() {
 				fmt.Fprintf(os.Stderr, "%s threads=%d run %d: latent %.1fs, torch %.1fs\n", v, t, i+1, lr.seconds, tr.seconds)
 			}
 			work := float64(samples * *epochs)
-			r.LatentSPS, r.TorchSPS = work/median(r.LatentSeconds), work/median(r.TorchSeconds)
+			r.LatentSPS, r.TorchSPS = work/peer.Median(r.LatentSeconds), work/peer.Median(r.TorchSeconds)
 			r.Ratio = r.LatentSPS / r.TorchSPS
-			r.LatentPeakMB, r.TorchPeakMB = median(lpeak), median(tpeak)
+			r.LatentPeakMB, r.TorchPeakMB = peer.Median(lpeak), peer.Median(tpeak)
 			results = append(results, r)
 		}
 	}

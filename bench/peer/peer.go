@@ -1,0 +1,39 @@
+// Package peer holds what the side-by-side benchmarks share: the
+// environment a Python peer runs in, and medians.
+package peer
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Env is the environment for a peer limited to threads threads: its BLAS
+// and OpenMP pools sized to match (torch.set_num_threads alone leaves
+// OpenBLAS's own pool on every core), and without OPENBLAS_CORETYPE or
+// OPENBLAS_L2_SIZE, which some machines set to pin older OpenBLAS builds to
+// a conservative kernel, so the peer runs its fastest kernel (on the
+// development machine, 120 GFLOP/s on a 512³ product instead of 50).
+func Env(threads int) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "OPENBLAS_") || strings.HasPrefix(kv, "OMP_NUM_THREADS=") || strings.HasPrefix(kv, "MKL_NUM_THREADS=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	n := strconv.Itoa(threads)
+	return append(env, "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+}
+
+// Median returns the median of v (the mean of the middle two for an even
+// count); v is not modified.
+func Median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
