@@ -32,12 +32,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/internal/f32"
@@ -85,8 +85,8 @@ func main() {
 
 	runtime.GOMAXPROCS(*threads)
 	f32.SetWorkers(*threads)
-	peer := filepath.Join("bench", "peers", "sklearn_tsne.py")
-	if _, err := os.Stat(peer); err != nil {
+	script := filepath.Join("bench", "peers", "sklearn_tsne.py")
+	if _, err := os.Stat(script); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
 	codes := loadCodes(*dataDir, *dims)
@@ -119,7 +119,7 @@ func main() {
 			ours = y
 		}
 		sk := func() {
-			res := runPeer(*python, peerEnv(*threads), peer, in, strconv.FormatFloat(*perplexity, 'g', -1, 64),
+			res := runPeer(*python, peer.Env(*threads), script, in, strconv.FormatFloat(*perplexity, 'g', -1, 64),
 				strconv.Itoa(*iterations), strconv.Itoa(*threads), strconv.Itoa(run), out)
 			r.SklearnSeconds = append(r.SklearnSeconds, res.Seconds)
 			r.SklearnKL = append(r.SklearnKL, res.KL)
@@ -140,7 +140,7 @@ func main() {
 		log.Printf("run %d: latent %.2fs KL %.4f, scikit-learn %.2fs KL %.4f", run+1,
 			r.LatentSeconds[run], r.LatentKL[run], r.SklearnSeconds[run], r.SklearnKL[run])
 	}
-	r.LatentMedian, r.SklearnMedian = median(r.LatentSeconds), median(r.SklearnSeconds)
+	r.LatentMedian, r.SklearnMedian = peer.Median(r.LatentSeconds), peer.Median(r.SklearnSeconds)
 	r.Speedup = r.SklearnMedian / r.LatentMedian
 	ours32 := make([]float32, len(ours))
 	for i, v := range ours {
@@ -176,10 +176,10 @@ func main() {
 		*dims, *n, *perplexity, *iterations, *threads, *runs)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tseconds\tKL (median)\ttrustworthiness(15)\t")
-	fmt.Fprintf(tw, "latent\t%.2f\t%.4f\t%.4f\t\n", r.LatentMedian, median(r.LatentKL), r.LatentTrust)
-	fmt.Fprintf(tw, "scikit-learn\t%.2f\t%.4f\t%.4f\t\n", r.SklearnMedian, median(r.SklearnKL), r.SklearnTrust)
+	fmt.Fprintf(tw, "latent\t%.2f\t%.4f\t%.4f\t\n", r.LatentMedian, peer.Median(r.LatentKL), r.LatentTrust)
+	fmt.Fprintf(tw, "scikit-learn\t%.2f\t%.4f\t%.4f\t\n", r.SklearnMedian, peer.Median(r.SklearnKL), r.SklearnTrust)
 	tw.Flush()
-	fmt.Printf("\nlatent is %.1f× faster; KL latent − scikit-learn = %+.4f\n", r.Speedup, median(r.LatentKL)-median(r.SklearnKL))
+	fmt.Printf("\nlatent is %.1f× faster; KL latent − scikit-learn = %+.4f\n", r.Speedup, peer.Median(r.LatentKL)-peer.Median(r.SklearnKL))
 	if r.FullPoints > 0 {
 		fmt.Printf("latent on all %d points: %.1f s (neighbour search included), KL %.4f\n", r.FullPoints, r.FullSeconds, r.FullKL)
 	}
@@ -205,22 +205,6 @@ func loadCodes(dir string, dims int) []float32 {
 	return codes
 }
 
-// peerEnv is the environment scikit-learn runs in: OpenMP and OpenBLAS
-// limited to the same thread count, and without OPENBLAS_CORETYPE or
-// OPENBLAS_L2_SIZE, which some machines set to pin OpenBLAS to a
-// conservative kernel.
-func peerEnv(threads int) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "OPENBLAS_") || strings.HasPrefix(kv, "OMP_NUM_THREADS=") || strings.HasPrefix(kv, "MKL_NUM_THREADS=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	t := strconv.Itoa(threads)
-	return append(env, "OPENBLAS_NUM_THREADS="+t, "OMP_NUM_THREADS="+t, "MKL_NUM_THREADS="+t)
-}
-
 type peerResult struct {
 	Seconds float64 `json:"seconds"`
 	KL      float64 `json:"kl"`
@@ -240,13 +224,4 @@ func runPeer(python string, env []string, args ...string) peerResult {
 		log.Fatalf("scikit-learn printed %q: %v", out, err)
 	}
 	return r
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

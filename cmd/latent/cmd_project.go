@@ -102,6 +102,7 @@ there are more.`,
 	}
 	fs := cmd.Flags()
 	o.vec.register(fs, true)
+	fs.Lookup("data").Usage += ", or builtin:digits"
 	fs.StringVar(&o.method, "method", "pca", "projection: pca or tsne")
 	fs.IntVar(&o.dims, "dims", 2, "dimensions of the map: 2 or 3")
 	fs.Float64Var(&o.perplexity, "perplexity", 30, "t-SNE: effective number of neighbours of each point")
