@@ -28,7 +28,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -256,16 +255,9 @@ type peerResult struct {
 }
 
 func runPeer(python string, env []string, args ...string) peerResult {
-	cmd := exec.Command(python, args...)
-	cmd.Env = env
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		log.Fatalf("%s %s: %v", python, strings.Join(args, " "), err)
-	}
 	var r peerResult
-	if err := json.Unmarshal(out, &r); err != nil {
-		log.Fatalf("scikit-learn printed %q: %v", out, err)
+	if err := peer.Run(&r, env, python, args...); err != nil {
+		log.Fatal(err)
 	}
 	return r
 }

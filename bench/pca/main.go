@@ -5,13 +5,11 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -56,14 +54,7 @@ func main() {
 			log.Fatal(err)
 		}
 		ours = append(ours, time.Since(start).Seconds())
-		cmd := exec.Command("/usr/bin/python3", "bench/peers/sklearn_pca.py", "--data", *data, "-k", strconv.Itoa(*k), "--solver", *solver)
-		cmd.Env = peer.Env(*threads)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := json.Unmarshal(out, &ref); err != nil {
+		if err := peer.Run(&ref, peer.Env(*threads), "/usr/bin/python3", "bench/peers/sklearn_pca.py", "--data", *data, "-k", strconv.Itoa(*k), "--solver", *solver); err != nil {
 			log.Fatal(err)
 		}
 		theirs = append(theirs, ref.Seconds)

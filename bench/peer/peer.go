@@ -3,7 +3,10 @@
 package peer
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,4 +39,20 @@ func Median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// Run runs a peer command in env and decodes the one JSON object it prints
+// into v; the peer's stderr passes through.
+func Run(v any, env []string, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s %s: %v", name, strings.Join(args, " "), err)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		return fmt.Errorf("%s printed %q: %v", name, out, err)
+	}
+	return nil
 }
