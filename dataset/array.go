@@ -42,9 +42,11 @@ func elems(shape []int, size int) (int, error) {
 	return n, nil
 }
 
-// remaining returns how many bytes are left to read from r when that is
-// cheap to know (files, bytes.Reader, strings.Reader), or -1.
-func remaining(r io.Reader) int64 {
+// Remaining returns how many bytes are left to read from r when that is
+// cheap to know (files, bytes.Reader, strings.Reader), or -1. Readers of
+// binary formats use it to refuse a header that claims more data than the
+// input holds before allocating for it.
+func Remaining(r io.Reader) int64 {
 	switch r := r.(type) {
 	case interface{ Len() int }:
 		return int64(r.Len())

@@ -30,7 +30,7 @@ func ReadIDX(r io.Reader, name string) (*Set, error) {
 }
 
 func readIDXArray(r io.Reader, name string) (*array, error) {
-	avail := remaining(r)
+	avail := Remaining(r)
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:2]); err != nil {
 		return nil, fmt.Errorf("dataset: %s: not an IDX file (too short)", name)

@@ -38,7 +38,7 @@ func ReadNPY(r io.Reader, name string) (*Set, error) {
 }
 
 func readNPYArray(r io.Reader, name string) (*array, error) {
-	avail := remaining(r)
+	avail := Remaining(r)
 	var pre [10]byte
 	if _, err := io.ReadFull(r, pre[:8]); err != nil {
 		return nil, fmt.Errorf("dataset: %s: not an NPY file (too short)", name)

@@ -10,6 +10,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/latent-go/latent/dataset"
 )
 
 // ReadWord2VecBinary reads the binary word2vec format: an ASCII "count dim"
@@ -20,7 +22,7 @@ import (
 // inferred from the layout of the first records and the file is read to
 // its end. name is used in errors, which give the record number and key.
 func ReadWord2VecBinary(r io.Reader, name string, opt Options) (*Table, error) {
-	avail := remaining(r)
+	avail := dataset.Remaining(r)
 	br := bufio.NewReaderSize(r, 1<<20)
 	lim := newLimiter(name, opt)
 	b := newBuilder(name, "record", lim)

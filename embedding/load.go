@@ -244,7 +244,7 @@ func readLines(path string, n int, what string) ([]string, error) {
 
 // readCSV reads a CSV table as `latent encode` writes it.
 func readCSV(r io.Reader, name string, opt Options) (*Table, error) {
-	avail := remaining(r)
+	avail := dataset.Remaining(r)
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, _ := br.Peek(1 << 16)
 	first := head

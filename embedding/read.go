@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"unicode/utf8"
 )
@@ -191,26 +190,6 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("embedding: size %q is too large", s)
 	}
 	return int64(v * mult), nil
-}
-
-// remaining returns how many bytes are left in r when that is cheap to
-// know (a regular file, bytes.Reader, strings.Reader), or -1.
-func remaining(r io.Reader) int64 {
-	switch r := r.(type) {
-	case interface{ Len() int }:
-		return int64(r.Len())
-	case *os.File:
-		fi, err := r.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			return -1
-		}
-		off, err := r.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return -1
-		}
-		return fi.Size() - off
-	}
-	return -1
 }
 
 // builder accumulates a table row by row, checking keys and memory.

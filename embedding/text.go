@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/latent-go/latent/dataset"
 )
 
 // ReadWord2VecText reads word2vec text: a "count dim" header line, then
@@ -38,7 +40,7 @@ func parseHeader(line []byte) (count, dim int64, ok bool) {
 }
 
 func readText(r io.Reader, name string, opt Options, detectHeader bool) (*Table, error) {
-	avail := remaining(r)
+	avail := dataset.Remaining(r)
 	lr := newLineReader(r, name)
 	lim := newLimiter(name, opt)
 	b := newBuilder(name, "line", lim)

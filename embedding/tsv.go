@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/latent-go/latent/dataset"
 )
 
 // ReadTSV reads the TensorFlow Embedding Projector's files: vectors, one
@@ -25,7 +27,7 @@ import (
 // Without metadata the keys are the row numbers. The names are used in
 // errors.
 func ReadTSV(vectors io.Reader, vectorsName string, metadata io.Reader, metadataName string, opt Options) (*Table, error) {
-	avail := remaining(vectors)
+	avail := dataset.Remaining(vectors)
 	lr := newLineReader(vectors, vectorsName)
 	lim := newLimiter(vectorsName, opt)
 	var vecs []float32
