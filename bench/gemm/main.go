@@ -31,6 +31,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/internal/f32"
 )
 
@@ -250,8 +251,8 @@ func bench(o options) error {
 			}
 		}
 		for i, p := range ps {
-			l := p.flops() / median(ours[i]) / 1e9
-			tr := p.flops() / median(theirs[i]) / 1e9
+			l := p.flops() / peer.Median(ours[i]) / 1e9
+			tr := p.flops() / peer.Median(theirs[i]) / 1e9
 			rep.Rows = append(rep.Rows, row{Product: p.Name, Trans: p.trans(), M: p.M, N: p.N, K: p.K,
 				Threads: t, LatentGFLOPS: round1(l), TorchGFLOPS: round1(tr), Ratio: round2(l / tr)})
 		}
@@ -289,7 +290,7 @@ func timeGemm(p product, warmup, reps int) float64 {
 		call()
 		ts[i] = time.Since(t0).Seconds()
 	}
-	return median(ts)
+	return peer.Median(ts)
 }
 
 func randMatrix(rng *rand.Rand, n int) []float32 {
@@ -308,8 +309,7 @@ func runPeer(o options, threads int, ps []product) (*peerOutput, error) {
 	}
 	cmd := exec.Command(o.python, o.script, "--threads", strconv.Itoa(threads),
 		"--reps", strconv.Itoa(o.reps), "--warmup", strconv.Itoa(o.warmup))
-	n := strconv.Itoa(threads)
-	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+	cmd.Env = peer.Env(threads)
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.Stderr = o.stderr
 	out, err := cmd.Output()
@@ -338,16 +338,6 @@ func printTable(w io.Writer, rep *report) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n(%s)\n", rep.Duration)
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
