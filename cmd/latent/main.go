@@ -67,13 +67,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Use:   "latent",
 		Short: "Autoencoders and embeddings in pure Go",
 		Long: `latent trains autoencoders on tables and images, compares them with PCA at the
-same bottleneck, and turns data into codes, reconstructions and errors.
+same bottleneck, and turns data into codes, reconstructions and errors; it
+detects anomalies with calibrated false-positive rates, and searches, clusters
+and maps vectors (autoencoder codes or word vectors).
 
 Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.`,
 		Example: `  latent demo                                  # train on built-in digits, compare with PCA
   latent train --data train.csv --layers 64,16 --out model.latent
   latent encode --model model.latent --data train.csv --out codes.csv
-  latent eval --model model.latent --data test.csv`,
+  latent eval --model model.latent --data test.csv
+  latent anomaly eval --data builtin:digits --anomaly-label 9
+  latent project --method tsne --data codes.csv --plot map.png`,
 		Version:       latent.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
