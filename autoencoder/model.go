@@ -122,7 +122,7 @@ func (m *Model) NumParams() int {
 	return n
 }
 
-// layerAct returns the activation after encoder layer i.
+// encAct returns the activation after encoder layer i.
 func (m *Model) encAct(i int) nn.Activation {
 	if i == len(m.Encoder)-1 {
 		return m.Config.CodeActivation
