@@ -211,6 +211,7 @@ type ewKernel struct {
 	bce                   func(sig, z, y []float32, acc *[16]float64)
 	sumSqDiff             func(a, b []float32, acc *[16]float64)
 	adam                  func(w, g, m, v []float32, p *[9]float32, decoupled bool)
+	selectBelow           func(idx []int32, scores []float32, base int32, cut float32) int
 }
 
 var goEW = &ewKernel{name: "go"}
@@ -631,4 +632,41 @@ func adamGo(w, g, m, v []float32, p *[9]float32, decoupled bool) {
 		den := float32(float32(math.Sqrt(float64(vj)))*invBC2) + eps
 		w[j] -= float32(stepSize*mj) / den
 	}
+}
+
+// SelectBelow writes base+i to idx, in increasing order of i, for every i
+// with scores[i] < cut, and returns how many it wrote; a NaN score is never
+// below. It is the filter of a threshold scan (knn.Flat), where few scores
+// pass:
+//
+//	n := 0
+//	for i, v := range scores {
+//		if v < cut {
+//			idx[n] = base + int32(i)
+//			n++
+//		}
+//	}
+//	return n
+//
+// idx must hold at least len(scores) values; it panics otherwise. The
+// caller keeps base+len(scores) within int32.
+func SelectBelow(idx []int32, scores []float32, base int32, cut float32) int {
+	idx = idx[:len(scores)]
+	h := ew.head(len(scores))
+	n := 0
+	if h > 0 {
+		n = ew.selectBelow(idx[:h], scores[:h], base, cut)
+	}
+	return n + selectBelowGo(idx[n:], scores[h:], base+int32(h), cut)
+}
+
+func selectBelowGo(idx []int32, scores []float32, base int32, cut float32) int {
+	n := 0
+	for i, v := range scores {
+		if v < cut {
+			idx[n] = base + int32(i)
+			n++
+		}
+	}
+	return n
 }

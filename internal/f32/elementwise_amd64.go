@@ -101,6 +101,12 @@ func sumSqDiffAVX512(a []float32, b []float32, acc *[16]float64)
 //go:noescape
 func adamAVX512(w []float32, g []float32, m []float32, v []float32, p *[9]float32, decoupled bool)
 
+// selectBelowAVX512 runs selectBelowGo on len(scores) elements, a multiple of 32.
+// The caller guarantees the lengths (len(idx) ≥ len(scores)); it needs AVX-512F.
+//
+//go:noescape
+func selectBelowAVX512(idx []int32, scores []float32, base int32, cut float32) int
+
 // expAVX2 runs expGo on len(x) elements, a multiple of 16.
 // The caller guarantees the lengths; it needs AVX2.
 //
@@ -197,3 +203,9 @@ func sumSqDiffAVX2(a []float32, b []float32, acc *[16]float64)
 //
 //go:noescape
 func adamAVX2(w []float32, g []float32, m []float32, v []float32, p *[9]float32, decoupled bool)
+
+// selectBelowAVX2 runs selectBelowGo on len(scores) elements, a multiple of 16.
+// The caller guarantees the lengths (len(idx) ≥ len(scores)); it needs AVX2.
+//
+//go:noescape
+func selectBelowAVX2(idx []int32, scores []float32, base int32, cut float32) int

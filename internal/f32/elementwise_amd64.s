@@ -1624,6 +1624,54 @@ adamAVX512_done:
 	VZEROUPPER
 	RET
 
+// func selectBelowAVX512(idx []int32, scores []float32, base int32, cut float32) int
+// Requires: AVX, AVX512F
+TEXT ·selectBelowAVX512(SB), NOSPLIT, $0-64
+	MOVQ         idx_base+0(FP), AX
+	MOVQ         AX, CX
+	MOVQ         scores_base+24(FP), DX
+	MOVQ         scores_len+32(FP), BX
+	SHLQ         $0x02, BX
+	XORQ         SI, SI
+	MOVL         base+48(FP), DI
+	VBROADCASTSS cut+52(FP), Z0
+	TESTQ        BX, BX
+	JZ           selectBelowAVX512_done
+
+selectBelowAVX512_loop:
+	VMOVUPS (DX)(SI*1), Z1
+	VCMPPS  $0x01, Z0, Z1, K1
+	KMOVW   K1, R8
+	VMOVUPS 64(DX)(SI*1), Z1
+	VCMPPS  $0x01, Z0, Z1, K1
+	KMOVW   K1, R9
+	SHLL    $0x10, R9
+	ORL     R9, R8
+	TESTL   R8, R8
+	JZ      selectBelowAVX512_next
+
+selectBelowAVX512_bits:
+	BSFL R8, R10
+	ADDL DI, R10
+	MOVL R10, (AX)
+	ADDQ $0x04, AX
+	LEAL -1(R8), R9
+	ANDL R9, R8
+	JNZ  selectBelowAVX512_bits
+
+selectBelowAVX512_next:
+	ADDL $0x00000020, DI
+	ADDQ $0x00000080, SI
+	CMPQ SI, BX
+	JB   selectBelowAVX512_loop
+
+selectBelowAVX512_done:
+	SUBQ CX, AX
+	SHRQ $0x02, AX
+	MOVQ AX, ret+56(FP)
+	VZEROUPPER
+	RET
+
 // func expAVX2(y []float32, x []float32)
 // Requires: AVX, AVX2
 TEXT ·expAVX2(SB), NOSPLIT, $0-48
@@ -2657,5 +2705,53 @@ adamAVX2_wloop:
 	JB      adamAVX2_wloop
 
 adamAVX2_done:
+	VZEROUPPER
+	RET
+
+// func selectBelowAVX2(idx []int32, scores []float32, base int32, cut float32) int
+// Requires: AVX
+TEXT ·selectBelowAVX2(SB), NOSPLIT, $0-64
+	MOVQ         idx_base+0(FP), AX
+	MOVQ         AX, CX
+	MOVQ         scores_base+24(FP), DX
+	MOVQ         scores_len+32(FP), BX
+	SHLQ         $0x02, BX
+	XORQ         SI, SI
+	MOVL         base+48(FP), DI
+	VBROADCASTSS cut+52(FP), Y0
+	TESTQ        BX, BX
+	JZ           selectBelowAVX2_done
+
+selectBelowAVX2_loop:
+	VMOVUPS   (DX)(SI*1), Y1
+	VCMPPS    $0x01, Y0, Y1, Y1
+	VMOVMSKPS Y1, R8
+	VMOVUPS   32(DX)(SI*1), Y1
+	VCMPPS    $0x01, Y0, Y1, Y1
+	VMOVMSKPS Y1, R9
+	SHLL      $0x08, R9
+	ORL       R9, R8
+	TESTL     R8, R8
+	JZ        selectBelowAVX2_next
+
+selectBelowAVX2_bits:
+	BSFL R8, R10
+	ADDL DI, R10
+	MOVL R10, (AX)
+	ADDQ $0x04, AX
+	LEAL -1(R8), R9
+	ANDL R9, R8
+	JNZ  selectBelowAVX2_bits
+
+selectBelowAVX2_next:
+	ADDL $0x00000010, DI
+	ADDQ $0x00000040, SI
+	CMPQ SI, BX
+	JB   selectBelowAVX2_loop
+
+selectBelowAVX2_done:
+	SUBQ CX, AX
+	SHRQ $0x02, AX
+	MOVQ AX, ret+56(FP)
 	VZEROUPPER
 	RET

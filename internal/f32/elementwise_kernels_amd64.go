@@ -13,6 +13,7 @@ var (
 		sigmoidBack: sigmoidBackAVX512, tanhBack: tanhBackAVX512,
 		axpy: axpyAVX512, axpyDiff: axpyDiffAVX512, mul: mulAVX512, mulAcc: mulAccAVX512,
 		bce: bceAVX512, sumSqDiff: sumSqDiffAVX512, adam: adamAVX512,
+		selectBelow: selectBelowAVX512,
 	}
 	avx2EW = &ewKernel{
 		name: "avx2", block: 16,
@@ -22,6 +23,7 @@ var (
 		sigmoidBack: sigmoidBackAVX2, tanhBack: tanhBackAVX2,
 		axpy: axpyAVX2, axpyDiff: axpyDiffAVX2, mul: mulAVX2, mulAcc: mulAccAVX2,
 		bce: bceAVX2, sumSqDiff: sumSqDiffAVX2, adam: adamAVX2,
+		selectBelow: selectBelowAVX2,
 	}
 )
 

@@ -414,6 +414,7 @@ func generateElementwise(c *build.Context) {
 		{c: c, k: k, width: 8, block: 16, sfx: "AVX2", isa: "AVX2"},
 	} {
 		g.elementwise()
+		g.selectBelow()
 	}
 }
 
@@ -627,6 +628,80 @@ func (g *vgen) adam() {
 		}
 	}
 	c.Label(name + "_done")
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// selectBelow writes base+i for every i with scores[i] < cut (false for a
+// NaN score), in increasing order, and returns how many. Each block of
+// scores is compared as vectors and the comparison masks merged into one
+// general-purpose register; blocks with no hit (nearly all of them in a k-NN
+// scan) cost a test and a branch, and each hit is then written by a
+// bit-scan loop. (VPCOMPRESSD to memory would do the same on AVX-512, but it
+// is microcoded and slow on AMD's Zen 4, and hits are rare.)
+func (g *vgen) selectBelow() {
+	c := g.c
+	name := "selectBelow" + g.sfx
+	c.Function(name)
+	c.Attributes(attr.NOSPLIT)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(idx []int32, scores []float32, base int32, cut float32) int")
+	c.Doc(
+		fmt.Sprintf("%s runs selectBelowGo on len(scores) elements, a multiple of %d.", name, g.block),
+		"The caller guarantees the lengths (len(idx) ≥ len(scores)); it needs "+g.isa+".",
+	)
+	out, start, src := c.GP64(), c.GP64(), c.GP64()
+	c.Load(c.Param("idx").Base(), out)
+	c.MOVQ(out, start)
+	c.Load(c.Param("scores").Base(), src)
+	n, idx := c.GP64(), c.GP64()
+	c.Load(c.Param("scores").Len(), n)
+	c.SHLQ(operand.U8(2), n)
+	c.XORQ(idx, idx)
+	pos := c.GP32()
+	c.Load(c.Param("base"), pos)
+	cut := g.param("cut")
+	c.TESTQ(n, n)
+	c.JZ(operand.LabelRef(name + "_done"))
+	c.Label(name + "_loop")
+	mask, t := c.GP32(), c.GP32()
+	for j := 0; j < g.block/g.width; j++ {
+		v := g.load(operand.Mem{Base: src, Index: idx, Scale: 1, Disp: 4 * g.width * j})
+		m := g.cmp(cmpLT, v, cut)
+		dst := mask
+		if j > 0 {
+			dst = t
+		}
+		if g.width == 16 {
+			c.KMOVW(m, dst)
+		} else {
+			c.VMOVMSKPS(m, dst)
+		}
+		if j > 0 {
+			c.SHLL(operand.U8(g.width*j), t)
+			c.ORL(t, mask)
+		}
+	}
+	c.TESTL(mask, mask)
+	c.JZ(operand.LabelRef(name + "_next"))
+	c.Label(name + "_bits")
+	b := c.GP32()
+	c.BSFL(mask, b)
+	c.ADDL(pos, b)
+	c.MOVL(b, operand.Mem{Base: out})
+	c.ADDQ(operand.U8(4), out)
+	c.LEAL(operand.Mem{Base: mask, Disp: -1}, t)
+	c.ANDL(t, mask)
+	c.JNZ(operand.LabelRef(name + "_bits"))
+	c.Label(name + "_next")
+	c.ADDL(operand.U32(g.block), pos)
+	c.ADDQ(operand.U32(4*g.block), idx)
+	c.CMPQ(idx, n)
+	c.JB(operand.LabelRef(name + "_loop"))
+	c.Label(name + "_done")
+	c.SUBQ(start, out)
+	c.SHRQ(operand.U8(2), out)
+	c.Store(out, c.ReturnIndex(0))
 	c.VZEROUPPER()
 	c.RET()
 }
