@@ -224,6 +224,9 @@ func runAnomalyScore(c *cobra.Command, e *env, o *anomalyScoreOpts) error {
 	if o.explain < 0 {
 		return usagef("--explain %d must be >= 0", o.explain)
 	}
+	if _, err := setWorkers(o.md.workers); err != nil {
+		return err
+	}
 	if o.md.model == "" {
 		return usagef("--model is required")
 	}

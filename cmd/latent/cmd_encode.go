@@ -11,10 +11,11 @@ import (
 
 // modelData is the --model and --data pair of the verbs that apply a model.
 type modelData struct {
-	data  dataFlags
-	model string
-	out   string
-	quiet bool
+	data    dataFlags
+	model   string
+	out     string
+	quiet   bool
+	workers int
 }
 
 func (o *modelData) register(cmd *cobra.Command, outHelp string) {
@@ -23,10 +24,14 @@ func (o *modelData) register(cmd *cobra.Command, outHelp string) {
 	fs.StringVarP(&o.model, "model", "m", "", "model `FILE` written by 'latent train'")
 	fs.StringVarP(&o.out, "out", "o", "", outHelp)
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no messages on stderr")
+	fs.IntVar(&o.workers, "workers", 0, "worker goroutines for matrix products (default: all cores)")
 }
 
 // load reads the model and data and checks that they fit together.
 func (o *modelData) load() (*autoencoder.Model, *autoencoder.Manifest, *dataset.Set, error) {
+	if _, err := setWorkers(o.workers); err != nil {
+		return nil, nil, nil, err
+	}
 	if o.model == "" {
 		return nil, nil, nil, usagef("--model is required")
 	}

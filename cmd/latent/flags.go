@@ -72,15 +72,23 @@ func (r *runFlags) register(fs *pflag.FlagSet) {
 
 // apply sets the worker count for the process.
 func (r *runFlags) apply() error {
-	if r.workers < 0 || r.workers > 4096 {
-		return usagef("--workers %d out of range", r.workers)
+	n, err := setWorkers(r.workers)
+	r.workers = n
+	return err
+}
+
+// setWorkers sets the goroutines matrix products and the runtime use; 0
+// means all cores. It returns the count in effect.
+func setWorkers(n int) (int, error) {
+	if n < 0 || n > 4096 {
+		return n, usagef("--workers %d out of range", n)
 	}
-	if r.workers == 0 {
-		r.workers = runtime.NumCPU()
+	if n == 0 {
+		n = runtime.NumCPU()
 	}
-	runtime.GOMAXPROCS(r.workers)
-	f32.SetWorkers(r.workers)
-	return nil
+	runtime.GOMAXPROCS(n)
+	f32.SetWorkers(n)
+	return n, nil
 }
 
 // modelFlags choose the architecture and variant.
