@@ -209,30 +209,9 @@ func runIndexSearch(e *env, o *indexSearchOpts) error {
 	if err != nil {
 		return err
 	}
-	var q []float32
-	var names []string
-	var self []int
-	if o.queryFile != "" {
-		opt, _ := o.vec.options(e)
-		opt.Format = ""
-		qt, err := loadVectors(o.queryFile, "", opt)
-		if err != nil {
-			return badInput(err)
-		}
-		if qt.Dim != t.Dim {
-			return usagef("--query-file %s has vectors of dimension %d; %s has %d", o.queryFile, qt.Dim, o.vec.data, t.Dim)
-		}
-		q, names = qt.Vectors, qt.Keys
-	} else {
-		for _, key := range o.queries {
-			i, ok := t.Index(key)
-			if !ok {
-				return usagef("--query %q: no such key in %s", key, o.vec.data)
-			}
-			q = append(q, t.Row(i)...)
-			names = append(names, key)
-			self = append(self, i)
-		}
+	q, names, self, err := o.vec.queries(e, t, o.queries, o.queryFile)
+	if err != nil {
+		return err
 	}
 	k := o.k
 	if self != nil {

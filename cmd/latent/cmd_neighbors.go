@@ -198,31 +198,9 @@ func runNeighbors(e *env, o *neighborsOpts) error {
 	if err != nil {
 		return err
 	}
-	// The queries: rows of the table, or of another file.
-	var q []float32
-	var names []string
-	self := []int(nil) // the row of each key query, left out of its results
-	if o.queryFile != "" {
-		opt, _ := o.vec.options(e)
-		opt.Format = ""
-		qt, err := loadVectors(o.queryFile, "", opt)
-		if err != nil {
-			return badInput(err)
-		}
-		if qt.Dim != t.Dim {
-			return usagef("--query-file %s has vectors of dimension %d; %s has %d", o.queryFile, qt.Dim, o.vec.data, t.Dim)
-		}
-		q, names = qt.Vectors, qt.Keys
-	} else {
-		for _, key := range o.queries {
-			i, ok := t.Index(key)
-			if !ok {
-				return usagef("--query %q: no such key in %s", key, o.vec.data)
-			}
-			q = append(q, t.Row(i)...)
-			names = append(names, key)
-			self = append(self, i)
-		}
+	q, names, self, err := o.vec.queries(e, t, o.queries, o.queryFile)
+	if err != nil {
+		return err
 	}
 	idx := knn.NewFlat(t.Vectors, t.Dim, m)
 	k := o.k
@@ -283,4 +261,32 @@ func dropSelf(res []knn.Neighbor, self, k int) []knn.Neighbor {
 		}
 	}
 	return out
+}
+
+// queries gathers the query vectors: the rows of t named by keys (self holds
+// each one's row, to be left out of its own results), or every vector of the
+// file queryFile, which must have t's dimension.
+func (v *vectorFlags) queries(e *env, t *embedding.Table, keys []string, queryFile string) (q []float32, names []string, self []int, err error) {
+	if queryFile != "" {
+		opt, _ := v.options(e)
+		opt.Format = ""
+		qt, err := loadVectors(queryFile, "", opt)
+		if err != nil {
+			return nil, nil, nil, badInput(err)
+		}
+		if qt.Dim != t.Dim {
+			return nil, nil, nil, usagef("--query-file %s has vectors of dimension %d; %s has %d", queryFile, qt.Dim, v.data, t.Dim)
+		}
+		return qt.Vectors, qt.Keys, nil, nil
+	}
+	for _, key := range keys {
+		i, ok := t.Index(key)
+		if !ok {
+			return nil, nil, nil, usagef("--query %q: no such key in %s", key, v.data)
+		}
+		q = append(q, t.Row(i)...)
+		names = append(names, key)
+		self = append(self, i)
+	}
+	return q, names, self, nil
 }
