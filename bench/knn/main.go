@@ -135,13 +135,7 @@ func main() {
 				r.SklearnSeconds = append(r.SklearnSeconds, res.Seconds)
 				theirs = readInts(out, *k)
 			}
-			if run%2 == 0 {
-				latent()
-				sk()
-			} else {
-				sk()
-				latent()
-			}
+			peer.Alternate(run, latent, sk)
 			log.Printf("%s run %d: latent %.3fs, scikit-learn %.3fs", m, run+1, r.LatentSeconds[run], r.SklearnSeconds[run])
 		}
 		r.LatentQPS = float64(nq) / peer.Median(r.LatentSeconds)
@@ -176,13 +170,7 @@ func main() {
 				}
 				km.SklearnInertia = append(km.SklearnInertia, inertiaOf(base, nb, d, *clusters, flat))
 			}
-			if run%2 == 0 {
-				latent()
-				sk()
-			} else {
-				sk()
-				latent()
-			}
+			peer.Alternate(run, latent, sk)
 			log.Printf("k-means run %d: latent %.3fs inertia %.1f, scikit-learn %.3fs inertia %.1f", run+1,
 				km.LatentSeconds[run], km.LatentInertia[run], km.SklearnSeconds[run], km.SklearnInertia[run])
 		}

@@ -56,3 +56,15 @@ func Run(v any, env []string, name string, args ...string) error {
 	}
 	return nil
 }
+
+// Alternate runs a and b in round run, swapping their order every other
+// round so that neither side always gets the warmer (or busier) machine.
+func Alternate(run int, a, b func()) {
+	if run%2 == 0 {
+		a()
+		b()
+		return
+	}
+	b()
+	a()
+}

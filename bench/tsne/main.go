@@ -128,13 +128,7 @@ func main() {
 			}
 			theirs = s.X
 		}
-		if run%2 == 0 {
-			latent()
-			sk()
-		} else {
-			sk()
-			latent()
-		}
+		peer.Alternate(run, latent, sk)
 		log.Printf("run %d: latent %.2fs KL %.4f, scikit-learn %.2fs KL %.4f", run+1,
 			r.LatentSeconds[run], r.LatentKL[run], r.SklearnSeconds[run], r.SklearnKL[run])
 	}
