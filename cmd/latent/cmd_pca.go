@@ -30,6 +30,8 @@ type pcaOpts struct {
 	scaler    string
 	asJSON    bool
 	quiet     bool
+	solver    string
+	seed      uint64
 }
 
 // pcaSummary is what pca prints.
@@ -38,6 +40,7 @@ type pcaSummary struct {
 	Samples                int       `json:"samples"`
 	Features               int       `json:"features"`
 	Components             int       `json:"components"`
+	Solver                 string    `json:"solver,omitempty"`
 	ExplainedVariance      []float64 `json:"explained_variance"`
 	ExplainedVarianceRatio []float64 `json:"explained_variance_ratio"`
 	CumulativeRatio        float64   `json:"cumulative_ratio"`
@@ -54,12 +57,24 @@ func pcaCmd(e *env) *cobra.Command {
 		Long: `Fit PCA with K components and print the explained variance of each, and the
 reconstruction MSE of the data from K components. --out writes the projected
 coordinates (with keys and labels); --save writes the fitted PCA (and scaler)
-as JSON, which --model applies to new data without refitting.`,
+as JSON, which --model applies to new data without refitting.
+
+--solver exact takes the eigenvectors of the covariance matrix; randomized
+is the randomized range finder of Halko, Martinsson and Tropp (scikit-learn's
+svd_solver="randomized": 10 oversamples, power iterations), seeded by
+--seed; auto (the default) uses randomized only for many features and few
+components, where it is cheaper than forming the covariance.`,
 		Example: `  latent pca --data train.csv -k 8
   latent pca --data train.csv -k 2 --out coords.csv --save pca.json
-  latent pca --model pca.json --data test.csv --out test-coords.csv`,
+  latent pca --model pca.json --data test.csv --out test-coords.csv
+  latent pca --data wide.npy -k 16 --solver randomized --seed 3`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPCA(e, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if o.model != "" && (c.Flags().Changed("solver") || c.Flags().Changed("seed")) {
+				return usagef("--solver and --seed apply when fitting, not with --model")
+			}
+			return runPCA(e, o)
+		},
 	}
 	fs := cmd.Flags()
 	o.data.register(fs)
@@ -68,12 +83,18 @@ as JSON, which --model applies to new data without refitting.`,
 	fs.StringVar(&o.save, "save", "", "write the fitted PCA to this JSON `FILE`")
 	fs.StringVarP(&o.model, "model", "m", "", "apply a PCA saved with --save instead of fitting")
 	fs.StringVar(&o.scaler, "scaler", "none", "scaling before PCA: none, minmax, standard, global")
+	fs.StringVar(&o.solver, "solver", "auto", "exact, randomized or auto")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the randomized solver")
 	fs.BoolVar(&o.asJSON, "json", false, "print one JSON object")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no messages on stderr")
 	return cmd
 }
 
 func runPCA(e *env, o *pcaOpts) error {
+	solver, err := parseSolver(o.solver)
+	if err != nil {
+		return err
+	}
 	set, err := o.data.load()
 	if err != nil {
 		return err
@@ -94,7 +115,7 @@ func runPCA(e *env, o *pcaOpts) error {
 	x := append([]float32(nil), set.X...)
 	pf.Scaler.Transform(x)
 	if pf.PCA == nil {
-		if pf.PCA, err = pca.Fit(x, set.N, set.D, o.k); err != nil {
+		if pf.PCA, err = pca.FitConfig(x, set.N, set.D, o.k, pca.Config{Solver: solver, Seed: o.seed}); err != nil {
 			return err
 		}
 	}
@@ -111,6 +132,9 @@ func runPCA(e *env, o *pcaOpts) error {
 	s := pcaSummary{Data: set.Source, Samples: set.N, Features: set.D, Components: p.K,
 		ExplainedVariance: p.ExplainedVariance, ExplainedVarianceRatio: p.ExplainedVarianceRatio,
 		ReconstructionMSE: sse / float64(len(x))}
+	if o.model == "" {
+		s.Solver = p.Solver.String()
+	}
 	for _, r := range p.ExplainedVarianceRatio {
 		s.CumulativeRatio += r
 	}

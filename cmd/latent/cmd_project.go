@@ -22,6 +22,7 @@ import (
 	"github.com/latent-go/latent/projection/pca"
 	"github.com/latent-go/latent/projection/quality"
 	"github.com/latent-go/latent/projection/tsne"
+	"github.com/latent-go/latent/projection/umap"
 )
 
 type projectOpts struct {
@@ -32,6 +33,11 @@ type projectOpts struct {
 	perplexity float64
 	iterations int
 	theta      float64
+	neighbors  int
+	minDist    float64
+	spread     float64
+	epochs     int
+	solver     string
 	out, plot  string
 	quality    bool
 	k, sample  int
@@ -47,6 +53,12 @@ type projectSummary struct {
 	Perplexity             float64         `json:"perplexity,omitempty"`
 	Iterations             int             `json:"iterations,omitempty"`
 	Theta                  float64         `json:"theta,omitempty"`
+	Neighbors              int             `json:"neighbors,omitempty"`
+	MinDist                *float64        `json:"min_dist,omitempty"`
+	Spread                 float64         `json:"spread,omitempty"`
+	Epochs                 int             `json:"epochs,omitempty"`
+	Init                   string          `json:"init,omitempty"`
+	Solver                 string          `json:"solver,omitempty"`
 	KL                     *float64        `json:"kl_divergence,omitempty"`
 	ExplainedVarianceRatio []float64       `json:"explained_variance_ratio,omitempty"`
 	Seconds                float64         `json:"seconds"`
@@ -68,8 +80,8 @@ const maxQualitySample = 5000
 func projectCmd(e *env) *cobra.Command {
 	o := &projectOpts{}
 	cmd := &cobra.Command{
-		Use:   "project --data FILE [--method pca|tsne] [--dims 2|3] [--out coords.csv|.npy|.tsv] [--plot map.png|.svg] [--quality]",
-		Short: "Project vectors to 2-D or 3-D with PCA or t-SNE: coordinates, a plot, quality measures",
+		Use:   "project --data FILE [--method pca|tsne|umap] [--dims 2|3] [--out coords.csv|.npy|.tsv] [--plot map.png|.svg] [--quality]",
+		Short: "Project vectors to 2-D or 3-D with PCA, t-SNE or UMAP: coordinates, a plot, quality measures",
 		Long: `Map the vectors of --data (codes from 'latent encode', word vectors, images,
 builtin:digits) to 2 or 3 dimensions and write the coordinates with the
 keys and labels of the vectors:
@@ -81,11 +93,18 @@ keys and labels of the vectors:
                      keys and labels in coords.metadata.tsv (vectors.tsv →
                      metadata.tsv)
 
---method pca (default) is exact PCA. --method tsne is t-SNE with Barnes–Hut
+--method pca (default) is PCA; --solver exact (covariance eigenvectors),
+randomized (Halko–Martinsson–Tropp, as scikit-learn's svd_solver=
+"randomized") or auto (scikit-learn's rule, and randomized only where it
+costs less than the covariance: many features, few components).
+--method tsne is t-SNE with Barnes–Hut
 gradients, as scikit-learn's TSNE(method="barnes_hut") — perplexity 30,
 1,000 iterations, PCA initialisation, learning rate "auto" — and prints the
-final KL divergence; progress goes to stderr. The same data, flags and
---workers count give the same coordinates, byte for byte.
+final KL divergence. --method umap is UMAP as umap-learn's UMAP() —
+--neighbors 15, --min-dist 0.1, --spread 1, spectral initialisation, 200
+epochs above 10,000 points and 500 otherwise (--epochs), exact nearest
+neighbours — seeded by --seed. Progress goes to stderr. The same data,
+flags and seed give the same coordinates, byte for byte, for any --workers.
 
 --plot draws the first two coordinates as a scatter plot coloured by label
 (PNG or SVG, from the extension). --quality measures how well the map keeps
@@ -96,44 +115,66 @@ there are more.`,
 		Example: `  latent project --data builtin:digits --method tsne --out digits.csv --plot digits.png --quality
   latent project --data codes.csv --method pca --dims 3 --out codes.tsv
   latent project --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \
-      --method tsne --perplexity 50 --out map.npy --plot map.svg --json`,
+      --method tsne --perplexity 50 --out map.npy --plot map.svg --json
+  latent project --data builtin:digits --method umap --out digits.csv --plot digits.png --quality
+  latent project --data codes.npy --method umap --neighbors 30 --min-dist 0.01 --seed 7 --out map.csv
+  latent project --data images.npy --method pca --solver randomized --dims 3 --out pca.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runProject(c.Context(), e, c, o) },
 	}
 	fs := cmd.Flags()
 	o.vec.register(fs, true)
 	fs.Lookup("data").Usage += ", or builtin:digits"
-	fs.StringVar(&o.method, "method", "pca", "projection: pca or tsne")
+	fs.StringVar(&o.method, "method", "pca", "projection: pca, tsne or umap")
 	fs.IntVar(&o.dims, "dims", 2, "dimensions of the map: 2 or 3")
 	fs.Float64Var(&o.perplexity, "perplexity", 30, "t-SNE: effective number of neighbours of each point")
 	fs.IntVar(&o.iterations, "iterations", 1000, "t-SNE: gradient steps, the 250 exaggerated ones included")
 	fs.Float64Var(&o.theta, "theta", 0.5, "t-SNE: Barnes–Hut opening angle in (0, 1]; smaller is slower and more exact")
+	fs.IntVar(&o.neighbors, "neighbors", 15, "UMAP: neighbourhood size, the point itself included (at least 2, less than the points)")
+	fs.Float64Var(&o.minDist, "min-dist", 0.1, "UMAP: how tightly points may pack in the map, in [0, --spread]")
+	fs.Float64Var(&o.spread, "spread", 1, "UMAP: scale of the map's clusters")
+	fs.IntVar(&o.epochs, "epochs", 0, "UMAP: layout epochs (default: 200 above 10,000 points, else 500)")
+	fs.StringVar(&o.solver, "solver", "auto", "PCA: exact, randomized or auto")
 	fs.StringVarP(&o.out, "out", "o", "", "coordinates `FILE`: .csv, .npy or .tsv")
 	fs.StringVar(&o.plot, "plot", "", "scatter plot `FILE` of the first two coordinates: .png or .svg")
 	fs.BoolVar(&o.quality, "quality", false, "measure trustworthiness, continuity, kNN preservation and silhouette")
 	fs.IntVarP(&o.k, "k", "k", 15, "neighbours for --quality")
 	fs.IntVar(&o.sample, "sample", maxQualitySample, "--quality on a seeded sample of at most this many points; 0: all")
-	fs.Uint64Var(&o.run.seed, "seed", 1, "random seed (the --quality sample; t-SNE starts from PCA and needs none)")
+	fs.Uint64Var(&o.run.seed, "seed", 1, "random seed (UMAP, randomized PCA, the --quality sample; t-SNE starts from PCA and needs none)")
 	fs.IntVar(&o.run.workers, "workers", 0, "goroutines (default: all cores); the coordinates do not depend on it")
 	fs.BoolVar(&o.run.json, "json", false, "print one JSON object on stdout instead of a table")
 	return cmd
 }
 
 func runProject(ctx context.Context, e *env, c *cobra.Command, o *projectOpts) error {
-	isTSNE := false
+	isTSNE, isUMAP := false, false
 	switch o.method {
 	case "pca":
 	case "tsne", "t-sne":
 		isTSNE = true
+	case "umap":
+		isUMAP = true
 	default:
-		return usagef("--method %q: want pca or tsne", o.method)
+		return usagef("--method %q: want pca, tsne or umap", o.method)
 	}
-	if !isTSNE {
-		for _, name := range []string{"perplexity", "iterations", "theta"} {
-			if c.Flags().Changed(name) {
-				return usagef("--%s applies to --method tsne", name)
+	for _, f := range []struct {
+		names  []string
+		method string
+		ok     bool
+	}{
+		{[]string{"perplexity", "iterations", "theta"}, "tsne", isTSNE},
+		{[]string{"neighbors", "min-dist", "spread", "epochs"}, "umap", isUMAP},
+		{[]string{"solver"}, "pca", !isTSNE && !isUMAP},
+	} {
+		for _, name := range f.names {
+			if !f.ok && c.Flags().Changed(name) {
+				return usagef("--%s applies to --method %s", name, f.method)
 			}
 		}
+	}
+	solver, err := parseSolver(o.solver)
+	if err != nil {
+		return err
 	}
 	switch {
 	case o.dims != 2 && o.dims != 3:
@@ -144,6 +185,14 @@ func runProject(ctx context.Context, e *env, c *cobra.Command, o *projectOpts) e
 		return usagef("--iterations %d: want at least 1", o.iterations)
 	case !(o.theta > 0 && o.theta <= 1):
 		return usagef("--theta %g: want a value in (0, 1]", o.theta)
+	case o.neighbors < 2:
+		return usagef("--neighbors %d: want at least 2", o.neighbors)
+	case !(o.spread > 0) || math.IsInf(o.spread, 0):
+		return usagef("--spread %g: want a positive number", o.spread)
+	case !(o.minDist >= 0) || o.minDist > o.spread:
+		return usagef("--min-dist %g: want a value in [0, --spread %g]", o.minDist, o.spread)
+	case o.epochs < 0:
+		return usagef("--epochs %d: want 0 (automatic) or more", o.epochs)
 	case o.k < 1:
 		return usagef("-k %d: want at least 1", o.k)
 	case o.sample < 0:
@@ -185,7 +234,44 @@ func runProject(ctx context.Context, e *env, c *cobra.Command, o *projectOpts) e
 	}
 	start := time.Now()
 	var coords []float32
-	if isTSNE {
+	switch {
+	case isUMAP:
+		if o.neighbors >= n {
+			return usagef("--neighbors %d must be less than the number of points, %d", o.neighbors, n)
+		}
+		minDist := o.minDist
+		if minDist == 0 {
+			minDist = 1e-12 // umap.Config's zero means the default; the curve is continuous at 0
+		}
+		cfg := umap.Config{NNeighbors: o.neighbors, MinDist: minDist, Spread: o.spread, Dims: o.dims,
+			Epochs: o.epochs, Seed: o.run.seed, Workers: o.run.workers}
+		epochs := o.epochs
+		if epochs == 0 {
+			epochs = 500
+			if n > 10000 {
+				epochs = 200
+			}
+		}
+		if !o.vec.quiet {
+			fmt.Fprintf(e.stderr, "UMAP of %d points of dimension %d to %d-D: %d neighbours, min-dist %g, spread %g, %d epochs, %d workers\n",
+				n, d, o.dims, o.neighbors, o.minDist, o.spread, epochs, o.run.workers)
+		}
+		prog := newEpochProgress(e.stderr, o.vec.quiet, epochs)
+		m, err := umap.Fit(ctx, x, n, d, cfg, prog.update)
+		prog.done()
+		if err != nil {
+			if errors.Is(err, umap.ErrDiverged) || ctx.Err() != nil {
+				return err
+			}
+			return badInput(fmt.Errorf("%s: %w", src, err))
+		}
+		if m.Init != cfg.Init && !o.vec.quiet {
+			fmt.Fprintln(e.stderr, "note: the spectral initialisation did not converge; UMAP started from a random map")
+		}
+		coords = m.Embedding
+		minD := o.minDist
+		s.Method, s.Neighbors, s.MinDist, s.Spread, s.Epochs, s.Init = "umap", o.neighbors, &minD, o.spread, m.Epochs, m.Init.String()
+	case isTSNE:
 		if o.perplexity >= float64(n) {
 			return usagef("--perplexity %g must be less than the number of points, %d", o.perplexity, n)
 		}
@@ -209,17 +295,18 @@ func runProject(ctx context.Context, e *env, c *cobra.Command, o *projectOpts) e
 			coords[i] = float32(v)
 		}
 		s.KL = &kl
-	} else {
+	default:
 		if o.dims > min(n, d) {
 			return usagef("--dims %d: PCA of %d points of dimension %d has at most %d components", o.dims, n, d, min(n, d))
 		}
-		p, err := pca.Fit(x, n, d, o.dims)
+		p, err := pca.FitConfig(x, n, d, o.dims, pca.Config{Solver: solver, Seed: o.run.seed})
 		if err != nil {
 			return badInput(fmt.Errorf("%s: %w", src, err))
 		}
 		coords = make([]float32, n*o.dims)
 		p.Transform(coords, x, n)
 		s.ExplainedVarianceRatio = p.ExplainedVarianceRatio
+		s.Solver = p.Solver.String()
 	}
 	s.Seconds = time.Since(start).Seconds()
 	if o.quality {
@@ -240,12 +327,12 @@ func runProject(ctx context.Context, e *env, c *cobra.Command, o *projectOpts) e
 		for i := range n {
 			xs[i], ys[i] = float64(coords[i*o.dims]), float64(coords[i*o.dims+1])
 		}
-		title := map[string]string{"pca": "PCA", "tsne": "t-SNE"}[s.Method] + " of " + src
+		title := map[string]string{"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[s.Method] + " of " + src
 		if o.dims == 3 {
 			title += " (first two of 3 dimensions)"
 		}
 		f := plot.Scatter(xs, ys, labels, title)
-		name := map[string]string{"pca": "PC", "tsne": "t-SNE"}[s.Method]
+		name := map[string]string{"pca": "PC", "tsne": "t-SNE", "umap": "UMAP"}[s.Method]
 		f.XLabel, f.YLabel = name+" 1", name+" 2"
 		if err := f.Save(o.plot); err != nil {
 			return err
@@ -324,12 +411,14 @@ func printProjectSummary(w io.Writer, s projectSummary) error {
 	case "tsne":
 		t.row("method", fmt.Sprintf("t-SNE to %d-D (perplexity %g, %d iterations, θ %g)", s.Dims, s.Perplexity, s.Iterations, s.Theta))
 		t.row("KL divergence", strconv.FormatFloat(*s.KL, 'f', 4, 64))
+	case "umap":
+		t.row("method", fmt.Sprintf("UMAP to %d-D (%d neighbours, min-dist %g, spread %g, %d epochs, %s start)", s.Dims, s.Neighbors, *s.MinDist, s.Spread, s.Epochs, s.Init))
 	default:
 		var cum float64
 		for _, r := range s.ExplainedVarianceRatio {
 			cum += r
 		}
-		t.row("method", fmt.Sprintf("PCA to %d-D", s.Dims))
+		t.row("method", fmt.Sprintf("PCA to %d-D (%s solver)", s.Dims, s.Solver))
 		t.row("explained variance", fmt.Sprintf("%.4f of the total", cum))
 	}
 	t.row("time", (time.Duration(s.Seconds * 1e9)).Round(time.Millisecond).String())
@@ -423,5 +512,68 @@ func (p *iterProgress) update(iter int, kl float64) {
 func (p *iterProgress) done() {
 	if p.tty && !p.quiet {
 		fmt.Fprintf(p.w, "\r\033[Kt-SNE done%s in %s\n", p.klText(), time.Since(p.start).Round(time.Millisecond))
+	}
+}
+
+// parseSolver reads --solver.
+func parseSolver(v string) (pca.Solver, error) {
+	switch v {
+	case "auto":
+		return pca.SolverAuto, nil
+	case "exact", "full":
+		return pca.SolverExact, nil
+	case "randomized":
+		return pca.SolverRandomized, nil
+	}
+	return 0, usagef("--solver %q: want exact, randomized or auto", v)
+}
+
+// epochProgress reports UMAP layout epochs on stderr: a bar redrawn in
+// place on a terminal, about ten log lines otherwise, nothing with --quiet.
+type epochProgress struct {
+	w          io.Writer
+	tty, quiet bool
+	total      int
+	start      time.Time
+	lastDraw   time.Time
+}
+
+func newEpochProgress(w io.Writer, quiet bool, total int) *epochProgress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return &epochProgress{w: w, tty: tty, quiet: quiet, total: total, start: time.Now()}
+}
+
+// update is the umap.Progress callback.
+func (p *epochProgress) update(epoch, total int) {
+	if p.quiet {
+		return
+	}
+	p.total = total
+	now := time.Now()
+	el := now.Sub(p.start)
+	if p.tty {
+		if epoch != total && now.Sub(p.lastDraw) < 100*time.Millisecond {
+			return
+		}
+		p.lastDraw = now
+		const width = 24
+		frac := float64(epoch) / float64(total)
+		bar := strings.Repeat("█", int(frac*width)) + strings.Repeat("░", width-int(frac*width))
+		fmt.Fprintf(p.w, "\r\033[KUMAP epoch %d/%d %s %s", epoch, total, bar, el.Round(time.Second))
+		return
+	}
+	if every := max(1, total/10); epoch%every != 0 && epoch != total {
+		return
+	}
+	fmt.Fprintf(p.w, "UMAP epoch %d/%d %s\n", epoch, total, el.Round(time.Millisecond))
+}
+
+// done ends the bar's line.
+func (p *epochProgress) done() {
+	if p.tty && !p.quiet {
+		fmt.Fprintf(p.w, "\r\033[KUMAP done in %s\n", time.Since(p.start).Round(time.Millisecond))
 	}
 }

@@ -80,6 +80,9 @@ type PCA struct {
 	// whiten=True. Fit leaves it false; set it on the result. Coordinates
 	// with zero variance transform to 0.
 	Whiten bool `json:"whiten,omitempty"`
+	// Solver is the method that found the components: SolverExact from
+	// Fit, or what FitConfig chose. It is not stored in JSON.
+	Solver Solver `json:"-"`
 }
 
 // Fit fits a PCA with k components to the n×d row-major matrix x.
@@ -120,6 +123,7 @@ func Fit(x []float32, n, d, k int) (*PCA, error) {
 		ExplainedVariance:      make([]float64, k),
 		ExplainedVarianceRatio: make([]float64, k),
 		NSamples:               n,
+		Solver:                 SolverExact,
 	}
 	var kept float64
 	for i, v := range vals {
