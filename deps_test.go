@@ -46,6 +46,10 @@ var light = []struct {
 	{"embedding/...", false},
 	{"cluster/...", false},
 	{"plot/...", false},
+	{"corpus", false},
+	{"word2vec", false},
+	{"glove", false},
+	{"probe", false},
 }
 
 // heavy is the training stack the light packages must not import.

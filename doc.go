@@ -15,9 +15,13 @@
 //	autoencoder       the model family and the model file
 //	projection/pca    principal component analysis, the baseline every model is compared with
 //	anomaly           anomaly scores, conformal p-values and thresholds, ROC/PR metrics
-//	distance, knn     metrics on vectors; exact nearest-neighbour search (knn/knntest: the conformance suite)
+//	distance, knn     metrics on vectors; exact and HNSW nearest-neighbour search (knn/knntest: the conformance suite)
 //	embedding         vector tables with keys and labels; word2vec, GloVe, TSV, NPY and CSV files
 //	cluster           k-means, silhouette, adjusted Rand index, NMI
+//	projection/...    t-SNE and UMAP maps (tsne, umap) and their quality measures (quality)
+//	corpus            tokeniser, vocabulary and the corpus as IDs, for the word-vector trainers
+//	word2vec, glove   word-vector trainers that produce embedding tables
+//	probe             extrinsic evaluation: a document classifier on word vectors
 //	plot, report      figures (PNG/SVG) and the self-contained HTML run report
 //	cmd/latent        the command line
 //
