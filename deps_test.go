@@ -46,8 +46,8 @@ var light = []struct {
 	{"embedding/...", false},
 	{"cluster/...", false},
 	{"plot/...", false},
-	{"corpus", false},
-	{"word2vec", false},
+	{"corpus", true},
+	{"word2vec", true},
 	{"glove", false},
 	{"probe", false},
 }
