@@ -46,8 +46,8 @@ var light = []struct {
 	{"embedding/...", false},
 	{"cluster/...", false},
 	{"plot/...", false},
-	{"corpus", true},
-	{"word2vec", true},
+	{"corpus", false},
+	{"word2vec", false},
 	{"glove", false},
 	{"probe", false},
 }

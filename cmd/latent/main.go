@@ -89,7 +89,7 @@ Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see 'latent %s --help')", err, c.Name())}
 	})
-	root.AddCommand(demoCmd(e), trainCmd(e), encodeCmd(e), reconstructCmd(e), evalCmd(e), pcaCmd(e), infoCmd(e), anomalyCmd(e), reportCmd(e), neighborsCmd(e), clusterCmd(e), projectCmd(e), indexCmd(e))
+	root.AddCommand(demoCmd(e), trainCmd(e), encodeCmd(e), reconstructCmd(e), evalCmd(e), pcaCmd(e), infoCmd(e), anomalyCmd(e), reportCmd(e), neighborsCmd(e), clusterCmd(e), projectCmd(e), indexCmd(e), wordsCmd(e))
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil {
 		if cmd != nil && isCobraUsage(err) {
