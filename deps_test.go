@@ -37,6 +37,7 @@ var light = []struct {
 }{
 	{"tensor", false},
 	{"internal/f32", false},
+	{"internal/parallel", false},
 	{"internal/safetensors", false},
 	{"dataset/...", false},
 	{"noise", false},

@@ -24,10 +24,10 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/latent-go/latent/internal/f32"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // KMeansConfig configures FitKMeans. The zero value of each field means its
@@ -139,7 +139,7 @@ func FitKMeans(x []float32, n, d int, cfg KMeansConfig, rng *rand.Rand) (*KMeans
 	if cfg.NInit > 1 && cfg.Workers > 1 {
 		inner = 1 // runs in parallel, each on one goroutine
 	}
-	parallelFor(cfg.NInit, cfg.Workers/inner, func(r int) {
+	parallel.For(cfg.NInit, cfg.Workers/inner, func(r int) {
 		runs[r] = p.run(rand.New(rand.NewPCG(seeds[r][0], seeds[r][1])), cfg.MaxIter, tol, inner)
 	})
 	best := runs[0]
@@ -339,7 +339,7 @@ func (l *lloyd) step(centers []float32, sums bool) {
 		l.cn[c] = float32(s)
 		maxC = max(maxC, math.Sqrt(s))
 	}
-	parallelFor(len(l.partSum), l.workers, func(part int) {
+	parallel.For(len(l.partSum), l.workers, func(part int) {
 		sc := l.scratch[part]
 		sum, count := l.partSum[part], l.partCount[part]
 		for lo := part * l.partRows; lo < min((part+1)*l.partRows, p.n); lo += chunk {
@@ -534,7 +534,7 @@ func (l *lloyd) newCenters(next, old []float32) {
 func (p *problem) inertia(centers []float32, labels []int, workers int) float64 {
 	chunks := (p.n + chunk - 1) / chunk
 	part := make([]float64, chunks)
-	parallelFor(chunks, workers, func(ci int) {
+	parallel.For(chunks, workers, func(ci int) {
 		var s float64
 		for i := ci * chunk; i < min((ci+1)*chunk, p.n); i++ {
 			s += sqDist64(p.row(i), centers[labels[i]*p.d:(labels[i]+1)*p.d])
@@ -618,7 +618,7 @@ func (p *problem) sqDistances(dst, c []float32, m, workers int) {
 	}
 	const cols = 4 * chunk
 	chunks := (n + cols - 1) / cols
-	parallelFor(chunks, workers, func(ci int) {
+	parallel.For(chunks, workers, func(ci int) {
 		lo, hi := ci*cols, min((ci+1)*cols, n)
 		f32.Gemm(false, true, m, hi-lo, d, -2, c, d, p.x[lo*d:hi*d], d, 0, dst[lo:], n)
 		for t := range m {
@@ -669,30 +669,4 @@ func Inertia(x []float32, n, d int, centers []float32, labels []int) float64 {
 		s += sqDist64(x[i*d:(i+1)*d], centers[l*d:(l+1)*d])
 	}
 	return s
-}
-
-// parallelFor calls f(0..n-1) on up to workers goroutines.
-func parallelFor(n, workers int, f func(i int)) {
-	if workers <= 1 || n <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -7,6 +7,8 @@ import (
 	"runtime"
 
 	"github.com/latent-go/latent/distance"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // SilhouetteOptions configures Silhouette. The zero value computes the
@@ -88,7 +90,7 @@ func Silhouette(x []float32, n, d int, labels []int, opt SilhouetteOptions) (flo
 	}
 	const rows = 64
 	s := make([]float64, m)
-	parallelFor((m+rows-1)/rows, workers, func(b int) {
+	parallel.For((m+rows-1)/rows, workers, func(b int) {
 		sums := make([]float64, k)
 		for i := b * rows; i < min((b+1)*rows, m); i++ {
 			clear(sums)

@@ -3,6 +3,7 @@ package probe
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -75,12 +76,17 @@ func ReadDocuments(path string, tok Tokenize) ([]Document, error) {
 
 // readDocument reads one file as one document.
 func readDocument(path string, tok Tokenize) ([]string, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("probe: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxDocument+1))
 	if err != nil {
 		return nil, fmt.Errorf("probe: %w", err)
 	}
 	if len(b) > maxDocument {
-		return nil, fmt.Errorf("probe: %s: %d bytes, more than the %d a document may have", path, len(b), maxDocument)
+		return nil, fmt.Errorf("probe: %s: more than the %d bytes a document may have", path, maxDocument)
 	}
 	var toks []string
 	for i, line := range strings.Split(string(b), "\n") {
@@ -102,9 +108,11 @@ func readTSV(path string, tok Tokenize) ([]Document, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), maxDocument)
 	var docs []Document
+	blank := 0
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if strings.TrimSpace(line) == "" {
+			blank++
 			continue
 		}
 		if err := checkText(line); err != nil {
@@ -117,7 +125,7 @@ func readTSV(path string, tok Tokenize) ([]Document, error) {
 		docs = append(docs, Document{Label: strings.TrimSpace(label), Tokens: tok(nil, text)})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("probe: %s: %w", path, err)
+		return nil, fmt.Errorf("probe: %s line %d: %w", path, len(docs)+blank+1, err)
 	}
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("probe: %s: no documents", path)

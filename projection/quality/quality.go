@@ -44,6 +44,8 @@ import (
 
 	"github.com/latent-go/latent/cluster"
 	"github.com/latent-go/latent/internal/f32"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // Options configures Evaluate. The zero value uses 15 neighbours and every
@@ -202,7 +204,8 @@ func count(x []float32, d int, y []float32, dy int, n int, opt Options) (counts,
 		hi := min(lo+block, n)
 		xs.prepare(lo, hi)
 		ys.prepare(lo, hi)
-		parallelRows(lo, hi, workers, func(i int) {
+		parallel.For(hi-lo, workers, func(r int) {
+			i := lo + r
 			s := scratch.Get().(*rowScratch)
 			defer scratch.Put(s)
 			xs.row(i, lo, s.dx)
@@ -361,33 +364,4 @@ func contains(s []int32, v int32) bool {
 		}
 	}
 	return false
-}
-
-// parallelRows calls fn(i) for i in [lo, hi) from up to workers goroutines.
-func parallelRows(lo, hi, workers int, fn func(i int)) {
-	n := hi - lo
-	workers = min(workers, n)
-	if workers <= 1 {
-		for i := lo; i < hi; i++ {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	next.Store(int64(lo))
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= hi {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

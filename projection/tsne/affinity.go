@@ -6,6 +6,8 @@ import (
 
 	"github.com/latent-go/latent/distance"
 	"github.com/latent-go/latent/knn"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // sparse is a square matrix in compressed sparse row form: the entries of
@@ -80,7 +82,7 @@ const (
 func conditional(sqd []float32, n, k int, perplexity float64, workers int) []float64 {
 	p := make([]float64, n*k)
 	want := math.Log(perplexity)
-	parallel(n, 64, workers, func(lo, hi int) {
+	parallel.Chunks(n, 64, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			row, dist := p[i*k:(i+1)*k], sqd[i*k:(i+1)*k]
 			beta, betaMin, betaMax := 1.0, math.Inf(-1), math.Inf(1)

@@ -2,9 +2,8 @@ package tsne
 
 import (
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // The objective and its gradient.
@@ -83,7 +82,7 @@ func (o *objective) gradient(y, grad []float64, exag float64, withKL bool) float
 	t.build(y)
 	// Repulsion, walking the points in tree order: neighbours in that
 	// order take similar paths through the tree.
-	parallel(n, 64, o.workers, func(lo, hi int) {
+	parallel.Chunks(n, 64, o.workers, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			i := int(t.perm[p])
 			r := o.rep[i*dims : (i+1)*dims]
@@ -102,7 +101,7 @@ func (o *objective) gradient(y, grad []float64, exag float64, withKL bool) float
 		z += v
 	}
 	invZ := 1 / z
-	parallel(n, 64, o.workers, func(lo, hi int) {
+	parallel.Chunks(n, 64, o.workers, func(lo, hi int) {
 		var f [3]float64
 		for i := lo; i < hi; i++ {
 			kl := o.attract(y, i, exag, withKL, invZ, &f)
@@ -354,38 +353,4 @@ func sqDist(y []float64, dims, i, j int) float64 {
 		s += d * d
 	}
 	return s
-}
-
-// parallel calls fn on the chunks [lo, hi) of [0, n), chunk items each
-// (the last may be shorter), from up to workers goroutines (GOMAXPROCS when
-// workers ≤ 0). Which goroutine runs a chunk is left to scheduling, so fn
-// must make each item's result independent of the others.
-func parallel(n, chunk, workers int, fn func(lo, hi int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	chunks := (n + chunk - 1) / chunk
-	workers = min(workers, chunks)
-	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunk {
-			fn(lo, min(lo+chunk, n))
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return
-				}
-				fn(c*chunk, min((c+1)*chunk, n))
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/latent-go/latent/distance"
 	"github.com/latent-go/latent/knn"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // csr is a sparse matrix in compressed sparse row form: the entries of row
@@ -88,7 +90,7 @@ func smoothKNN(dists []float32, n, k int, localConnectivity float64, rowMean boo
 	meanAll := total / float64(len(dists))
 	index := int(math.Floor(localConnectivity))
 	interp := localConnectivity - float64(index)
-	parallel(n, 256, workers, func(lo, hi int) {
+	parallel.Chunks(n, 256, workers, func(lo, hi int) {
 		nonzero := make([]float32, 0, k)
 		for i := lo; i < hi; i++ {
 			row := dists[i*k : (i+1)*k]

@@ -3,9 +3,8 @@ package umap
 import (
 	"context"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // The layout: stochastic gradient descent on the fuzzy cross-entropy with
@@ -115,7 +114,7 @@ func (l *layout) run(ctx context.Context, y []float32, progress Progress) error 
 		}
 		copy(snap, y)
 		epochSeed := mix(l.seed ^ mix(uint64(ep)))
-		parallel(n, vertexChunk, l.workers, func(lo, hi int) {
+		parallel.Chunks(n, vertexChunk, l.workers, func(lo, hi int) {
 			var rng rand.PCG
 			grad := make([]float32, l.dims)
 			for j := lo; j < hi; j++ {
@@ -240,37 +239,4 @@ func sqDist(a, b []float32) float32 {
 		s += d * d
 	}
 	return s
-}
-
-// parallel calls fn on the chunks [lo, hi) of [0, n), chunk long, shared
-// among workers goroutines (GOMAXPROCS when workers ≤ 0). The chunks are
-// fixed by n and chunk alone.
-func parallel(n, chunk, workers int, fn func(lo, hi int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	chunks := (n + chunk - 1) / chunk
-	workers = min(workers, chunks)
-	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunk {
-			fn(lo, min(lo+chunk, n))
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return
-				}
-				fn(c*chunk, min((c+1)*chunk, n))
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/latent-go/latent/projection/pca"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // Spectral initialisation.
@@ -63,7 +65,7 @@ func spectralEmbedding(g *csr, dims int, rng *rand.Rand, workers int) (y []float
 	scale(v0, 1/norm(v0))
 	m := min(n-1, max(2*(dims+1)+1, min(int(math.Sqrt(float64(n))), spectralMaxBasis)))
 	matvec := func(dst, x []float64) {
-		parallel(n, 1024, workers, func(lo, hi int) {
+		parallel.Chunks(n, 1024, workers, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				var s float64
 				for t := g.rowPtr[i]; t < g.rowPtr[i+1]; t++ {
@@ -195,12 +197,12 @@ func orthogonalise(w []float64, against [][]float64, h []float64, workers int) {
 		h = make([]float64, k)
 	}
 	h = h[:k]
-	parallel(k, 1, min(workers, k), func(lo, hi int) {
+	parallel.Chunks(k, 1, min(workers, k), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			h[i] = dot(against[i], w)
 		}
 	})
-	parallel(len(w), 4096, workers, func(lo, hi int) {
+	parallel.Chunks(len(w), 4096, workers, func(lo, hi int) {
 		for i, q := range against {
 			c := h[i]
 			qs, ws := q[lo:hi], w[lo:hi]

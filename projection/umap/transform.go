@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/latent-go/latent/internal/parallel"
 )
 
 // Transform returns the positions (m×Dims, row-major) in m's map of the
@@ -63,7 +65,7 @@ func (m *Model) Transform(ctx context.Context, x []float32, rows int) ([]float32
 			}
 		}
 		sigma, rho := smoothKNN(dists, nb, k, max(0, cfg.LocalConnectivity-1), true, cfg.Workers)
-		parallel(nb, 64, cfg.Workers, func(a, b int) {
+		parallel.Chunks(nb, 64, cfg.Workers, func(a, b int) {
 			p := newPlacer(m, k, epochs)
 			for r := a; r < b; r++ {
 				i := lo + r
