@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +31,7 @@ type reference struct {
 		MinDist float64 `json:"min_dist"`
 		A, B    float64
 	}
+	DigitsTrustworthiness []float64 `json:"digits_trustworthiness"`
 }
 
 func loadReference(t *testing.T) *reference {
@@ -121,11 +123,11 @@ func TestPowf(t *testing.T) {
 	}
 }
 
-// TestDigits embeds the 1,797 digits with the defaults. umap-learn 0.5.3,
-// UMAP(random_state=s).fit_transform on the same data, reaches
-// trustworthiness(k=15) 0.9879, 0.9866 and 0.9875 for s = 1, 2, 3
-// (sklearn.manifold.trustworthiness); latent reaches 0.9849, 0.9835 and
-// 0.9856 with Seed 1, 2, 3 (0.003 lower on average; see layout.go).
+// TestDigits embeds the 1,797 digits with the defaults and requires a
+// trustworthiness(k=15) within 0.01 (issue 6's tolerance) of the lowest
+// umap-learn reaches on the same data over three seeds (reference.json:
+// 0.9879, 0.9866, 0.9875); latent reaches 0.9849, 0.9835 and 0.9856 with
+// Seed 1, 2, 3 (0.003 lower on average; see layout.go).
 func TestDigits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a full 500-epoch run")
@@ -142,9 +144,14 @@ func TestDigits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("trustworthiness(15) = %.4f", tw)
-	if tw < 0.98 {
-		t.Errorf("trustworthiness(15) = %.4f, want at least 0.98 (umap-learn: 0.987)", tw)
+	ref := loadReference(t).DigitsTrustworthiness
+	if len(ref) == 0 {
+		t.Fatal("reference.json holds no digits_trustworthiness")
+	}
+	want := slices.Min(ref) - 0.01
+	t.Logf("trustworthiness(15) = %.4f; umap-learn %.4f", tw, ref)
+	if tw < want {
+		t.Errorf("trustworthiness(15) = %.4f, want at least %.4f (umap-learn: %.4f)", tw, want, ref)
 	}
 }
 

@@ -10,12 +10,17 @@ Writes one JSON object:
       neighbours (the point itself first, from sklearn's NearestNeighbors);
   graph: umap.umap_.fuzzy_simplicial_set(x, k, None, "euclidean",
       knn_indices=..., knn_dists=...) as sorted (row, col, value) triples;
-  ab: umap.umap_.find_ab_params(spread, min_dist) for a few pairs.
+  ab: umap.umap_.find_ab_params(spread, min_dist) for a few pairs;
+  digits_trustworthiness: sklearn.manifold.trustworthiness (k = 15) of
+      UMAP(random_state=s).fit_transform on scikit-learn's 1,797 digits
+      (raw pixels 0..16, as dataset/digits holds them) for s = 1, 2, 3.
 """
 import json
 
 import numpy as np
 import umap
+from sklearn.datasets import load_digits
+from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 from umap.umap_ import find_ab_params, fuzzy_simplicial_set, smooth_knn_dist
 
@@ -38,6 +43,12 @@ for spread, min_dist in [(1.0, 0.1), (1.0, 0.001), (1.0, 0.5), (2.0, 0.25), (0.5
     a, b = find_ab_params(spread, min_dist)
     ab.append({"spread": spread, "min_dist": min_dist, "a": float(a), "b": float(b)})
 
+xd = load_digits().data.astype(np.float32)
+digits_tw = [
+    float(trustworthiness(xd, umap.UMAP(random_state=s).fit_transform(xd), n_neighbors=15))
+    for s in (1, 2, 3)
+]
+
 print(json.dumps({
     "umap_learn": umap.__version__,
     "n": n, "d": d, "k": k,
@@ -46,4 +57,5 @@ print(json.dumps({
     "sigmas": sigmas.tolist(), "rhos": rhos.tolist(),
     "graph": triples,
     "ab": ab,
+    "digits_trustworthiness": digits_tw,
 }))
