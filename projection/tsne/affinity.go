@@ -8,6 +8,8 @@ import (
 	"github.com/latent-go/latent/knn"
 
 	"github.com/latent-go/latent/internal/parallel"
+
+	"github.com/latent-go/latent/projection/internal/knngraph"
 )
 
 // sparse is a square matrix in compressed sparse row form: the entries of
@@ -130,70 +132,8 @@ func conditional(sqd []float32, n, k int, perplexity float64, workers int) []flo
 // from the conditional probabilities cond of the neighbour lists ids (both
 // n×k). The pattern is the union of the lists and their transpose.
 func joint(ids []int32, cond []float64, n, k int) *sparse {
-	// Reverse lists: for each j, the rows i that list j, in increasing i.
-	revPtr := make([]int, n+1)
-	for _, j := range ids {
-		revPtr[j+1]++
-	}
-	for j := range n {
-		revPtr[j+1] += revPtr[j]
-	}
-	revRow := make([]int32, len(ids))
-	revVal := make([]float64, len(ids))
-	fill := append([]int(nil), revPtr[:n]...)
-	for i := range n {
-		for t := range k {
-			j := ids[i*k+t]
-			revRow[fill[j]] = int32(i)
-			revVal[fill[j]] = cond[i*k+t]
-			fill[j]++
-		}
-	}
-	s := &sparse{n: n, rowPtr: make([]int, n+1)}
-	s.col = make([]int32, 0, 2*len(ids))
-	s.val = make([]float64, 0, 2*len(ids))
-	// Merge row i of the lists (sorted here) with row i of the reverse
-	// lists (already sorted).
-	type entry struct {
-		j int32
-		p float64
-	}
-	own := make([]entry, k)
-	for i := range n {
-		for t := range k {
-			own[t] = entry{ids[i*k+t], cond[i*k+t]}
-		}
-		// Insertion sort: k is small and the lists come nearest first.
-		for a := 1; a < k; a++ {
-			e := own[a]
-			b := a
-			for b > 0 && own[b-1].j > e.j {
-				own[b] = own[b-1]
-				b--
-			}
-			own[b] = e
-		}
-		rr, rv := revRow[revPtr[i]:revPtr[i+1]], revVal[revPtr[i]:revPtr[i+1]]
-		a, b := 0, 0
-		for a < k || b < len(rr) {
-			switch {
-			case b == len(rr) || (a < k && own[a].j < rr[b]):
-				s.col = append(s.col, own[a].j)
-				s.val = append(s.val, own[a].p)
-				a++
-			case a == k || rr[b] < own[a].j:
-				s.col = append(s.col, rr[b])
-				s.val = append(s.val, rv[b])
-				b++
-			default:
-				s.col = append(s.col, own[a].j)
-				s.val = append(s.val, own[a].p+rv[b])
-				a++
-				b++
-			}
-		}
-		s.rowPtr[i+1] = len(s.col)
-	}
+	g := knngraph.Symmetrize(ids, cond, n, k, func(a, b float64) float64 { return a + b })
+	s := &sparse{n: n, rowPtr: g.RowPtr, col: g.Col, val: g.Val}
 	sum := 0.0
 	for _, v := range s.val {
 		sum += v

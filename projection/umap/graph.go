@@ -8,6 +8,8 @@ import (
 	"github.com/latent-go/latent/knn"
 
 	"github.com/latent-go/latent/internal/parallel"
+
+	"github.com/latent-go/latent/projection/internal/knngraph"
 )
 
 // csr is a sparse matrix in compressed sparse row form: the entries of row
@@ -182,71 +184,8 @@ func fuzzyUnion(ids []int32, dists, sigma, rho []float32, n, k int) *csr {
 			}
 		}
 	}
-	// Reverse lists: for each j, the rows i that list j, in increasing i.
-	revPtr := make([]int, n+1)
-	for _, j := range ids {
-		revPtr[j+1]++
-	}
-	for j := range n {
-		revPtr[j+1] += revPtr[j]
-	}
-	revRow := make([]int32, len(ids))
-	revVal := make([]float32, len(ids))
-	fill := append([]int(nil), revPtr[:n]...)
-	for i := range n {
-		for t := range k {
-			j := ids[i*k+t]
-			revRow[fill[j]] = int32(i)
-			revVal[fill[j]] = w[i*k+t]
-			fill[j]++
-		}
-	}
-	g := &csr{n: n, rowPtr: make([]int, n+1)}
-	g.col = make([]int32, 0, 2*len(ids))
-	g.val = make([]float32, 0, 2*len(ids))
-	type entry struct {
-		j int32
-		w float32
-	}
-	own := make([]entry, k)
-	for i := range n {
-		for t := range k {
-			own[t] = entry{ids[i*k+t], w[i*k+t]}
-		}
-		for a := 1; a < k; a++ { // insertion sort by column: k is small
-			e := own[a]
-			b := a
-			for b > 0 && own[b-1].j > e.j {
-				own[b] = own[b-1]
-				b--
-			}
-			own[b] = e
-		}
-		rr, rv := revRow[revPtr[i]:revPtr[i+1]], revVal[revPtr[i]:revPtr[i+1]]
-		a, b := 0, 0
-		for a < k || b < len(rr) {
-			var j int32
-			var v float32
-			switch {
-			case b == len(rr) || (a < k && own[a].j < rr[b]):
-				j, v = own[a].j, own[a].w
-				a++
-			case a == k || rr[b] < own[a].j:
-				j, v = rr[b], rv[b]
-				b++
-			default:
-				x, y := own[a].w, rv[b]
-				j, v = own[a].j, x+y-x*y
-				a++
-				b++
-			}
-			if v != 0 {
-				g.col = append(g.col, j)
-				g.val = append(g.val, v)
-			}
-		}
-		g.rowPtr[i+1] = len(g.col)
-	}
+	u := knngraph.Symmetrize(ids, w, n, k, func(a, b float32) float32 { return a + b - a*b })
+	g := &csr{n: n, rowPtr: u.RowPtr, col: u.Col, val: u.Val}
 	return g
 }
 
