@@ -123,8 +123,12 @@ var (
 // testdata/wordsim are written, and also the files as their authors
 // publish them, whose first line is a header: WordSim-353's "Word 1, Word
 // 2, Human (mean)" and SimLex-999's ten columns "word1 word2 POS SimLex999
-// …", from which the word and score columns are taken by name. Blank lines
-// are skipped.
+// …", from which the word and score columns are taken by name. A first
+// line is a header only when it names both word columns and a score
+// column (Word 1 or word1, Word 2 or word2, and SimLex999, Human (mean),
+// score, similarity or the like); any other first line is data, so a
+// malformed first judgement ("a b high") is an error rather than a header
+// silently dropped. Blank lines are skipped.
 //
 // Where gensim skips a line it cannot parse, ReadPairs stops with an error
 // naming the file and the line: a judgement silently dropped changes the
@@ -144,13 +148,20 @@ func ReadPairs(r io.Reader, name string) ([]Pair, error) {
 		f := splitFields(line)
 		if first {
 			first = false
+			// A header is a first line whose third field is not a score
+			// and whose columns have names: a three-field line without
+			// them is a data line with a bad score ("a b high"), and an
+			// error below, not a header to drop. A wider line cannot be a
+			// data line, so it must name its columns.
 			if len(f) >= 3 && !isNumber(f[2]) {
 				c, err := headerColumns(f)
-				if err != nil {
+				switch {
+				case err == nil:
+					cols, width, header = c, len(f), true
+					return nil
+				case len(f) > 3:
 					return fmt.Errorf("embedding: %s line %d: %v", name, no, err)
 				}
-				cols, width, header = c, len(f), true
-				return nil
 			}
 		}
 		switch {
@@ -184,7 +195,8 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// headerColumns finds the word and score columns of a header line.
+// headerColumns finds the word and score columns of a header line by
+// name; a header must name all three.
 func headerColumns(f []string) ([3]int, error) {
 	find := func(names []string) int {
 		for i, h := range f {
@@ -198,17 +210,11 @@ func headerColumns(f []string) ([3]int, error) {
 		return -1
 	}
 	c := [3]int{find(word1Names), find(word2Names), find(scoreNames)}
-	if c[0] < 0 || c[1] < 0 {
-		if len(f) != 3 {
-			return c, fmt.Errorf("header %q has no word1 and word2 columns", strings.Join(f, " "))
-		}
-		c[0], c[1] = 0, 1
-	}
-	if c[2] < 0 {
-		if len(f) != 3 {
-			return c, fmt.Errorf("header %q has no score column (want one named SimLex999, Human (mean), score or similarity)", strings.Join(f, " "))
-		}
-		c[2] = 2
+	switch {
+	case c[0] < 0 || c[1] < 0:
+		return c, fmt.Errorf("header %q has no word1 and word2 columns", strings.Join(f, " "))
+	case c[2] < 0:
+		return c, fmt.Errorf("header %q has no score column (want one named SimLex999, Human (mean), score or similarity)", strings.Join(f, " "))
 	}
 	return c, nil
 }

@@ -17,6 +17,7 @@ func TestReadPairs(t *testing.T) {
 			[]Pair{{"love", "sex", 6.77, 3}, {"tiger", "cat", 7.35, 5}}},
 		{"spaces", "old new 1.58\n", []Pair{{"old", "new", 1.58, 1}}},
 		{"wordsim353 header", "Word 1\tWord 2\tHuman (mean)\nlove\tsex\t6.77\n", []Pair{{"love", "sex", 6.77, 2}}},
+		{"named columns in another order", "score word2 word1\n6.77 sex love\n", []Pair{{"love", "sex", 6.77, 2}}},
 		{"simlex999 header",
 			"word1\tword2\tPOS\tSimLex999\tconc(w1)\tconc(w2)\tconcQ\tAssoc(USF)\tSimAssoc333\tSD(SimLex)\n" +
 				"old\tnew\tA\t1.58\t2.72\t2.81\t2\t7.25\t1\t0.41\n",
@@ -45,6 +46,12 @@ func TestReadPairsErrors(t *testing.T) {
 		{"a\tb\t1\nc\td\tx\n", `p.txt line 2: score "x" is not a number`},
 		{"a\tb\t1\nc\td\tNaN\n", `p.txt line 2: score "NaN" is not a number`},
 		{"a\tb\t1\tq\n", "p.txt line 1: want 3 fields"},
+		// A malformed first judgement is not a header: without the
+		// column names of WordSim-353 or SimLex-999 it is data.
+		{"a\tb\thigh\nb\tc\t5\na\tc\t3\n", `p.txt line 1: score "high" is not a number`},
+		{"a b high\nb c 5\n", `p.txt line 1: score "high" is not a number`},
+		{"Word 1\tWord 2\tfoo\nb\tc\t5\n", `p.txt line 1: score "foo" is not a number`},
+		{"love\tsex\tmean\nb\tc\t5\n", `p.txt line 1: score "mean" is not a number`},
 		{"# nothing\n\n", "p.txt: no word pairs"},
 		{"x\ty\tPOS\tfoo\n", "p.txt line 1: header \"x y POS foo\" has no word1 and word2 columns"},
 		{"word1\tword2\tPOS\tfoo\n", "has no score column"},

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/latent-go/latent/embedding"
 )
 
 // rec is one stored co-occurrence: key packs a pair of word indices as
@@ -113,6 +115,39 @@ func denseCells(p, v int64) int64 {
 	return n
 }
 
+// denseLayout returns the largest product bound p whose triangle of
+// float64 cells fits in denseBytes for a vocabulary of v words, the number
+// of cells of that triangle and its number of rows: what newCounter
+// allocates, known before it does.
+func denseLayout(v, denseBytes int64) (p, cells, rows int64) {
+	maxCells := denseBytes / 8
+	if full := v * (v + 1) / 2; full <= maxCells {
+		p = v * v
+	} else {
+		// By bisection.
+		lo, hi := int64(0), v*v
+		for lo < hi {
+			mid := lo + (hi-lo+1)/2
+			if denseCells(mid, v) <= maxCells {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		p = lo
+	}
+	for lo := int64(0); lo < v && (lo+1)*(lo+1) <= p; lo++ {
+		rows++
+	}
+	return p, denseCells(p, v), rows
+}
+
+// counterMemory is what counter.memory reports for a counter of v words
+// with the dense layout of denseLayout and a buffer of bufRecs records.
+func counterMemory(v, cells, rows, bufRecs int64) int64 {
+	return cells*8 + max(bufRecs, 1)*recBytes + v*8 + rows*12
+}
+
 // newCounter sizes the dense table to at most denseBytes and the buffer to
 // bufRecs records (at least 1). freq gives the ranks; spills go to dir.
 func newCounter(freq []int64, window int, denseBytes int64, bufRecs int, dir string) *counter {
@@ -133,24 +168,8 @@ func newCounter(freq []int64, window int, denseBytes int64, bufRecs int, dir str
 		c.rank[id] = uint32(r)
 	}
 
-	// The largest product bound p whose triangle fits, by bisection.
-	maxCells := denseBytes / 8
 	vv := int64(v)
-	var p int64
-	if full := vv * (vv + 1) / 2; full <= maxCells {
-		p = vv * vv
-	} else {
-		lo, hi := int64(0), vv*vv
-		for lo < hi {
-			mid := lo + (hi-lo+1)/2
-			if denseCells(mid, vv) <= maxCells {
-				lo = mid
-			} else {
-				hi = mid - 1
-			}
-		}
-		p = lo
-	}
+	p, _, _ := denseLayout(vv, denseBytes)
 	var off int64
 	for lo := int64(0); lo < vv && (lo+1)*(lo+1) <= p; lo++ {
 		n := min(p/(lo+1), vv) - lo
@@ -163,7 +182,8 @@ func newCounter(freq []int64, window int, denseBytes int64, bufRecs int, dir str
 	return c
 }
 
-// memory returns the bytes held by the counting tables.
+// memory returns the bytes held by the counting tables (see
+// counterMemory).
 func (c *counter) memory() int64 {
 	return int64(len(c.dense))*8 + int64(cap(c.buf))*recBytes + int64(len(c.rank))*8 + int64(len(c.rowLen))*12
 }
@@ -582,21 +602,9 @@ func mergeRuns(ctx context.Context, paths []string, readBuf int, emit func(rec) 
 	return nil
 }
 
-// errTooSmall reports a MaxMemory below what counting needs.
+// errTooSmall reports a memory limit below what counting, or the fit from
+// bucket files, needs.
 func errTooSmall(what string, need, have int64) error {
-	return fmt.Errorf("glove: MaxMemory %s is too small for %s (needs at least %s)", bytesString(have), what, bytesString(need))
-}
-
-// bytesString formats a byte count with a binary unit.
-func bytesString(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+	return fmt.Errorf("%w for %s: at least %s is needed, the limit is %s",
+		ErrMemoryLimit, what, embedding.FormatSize(need), embedding.FormatSize(have))
 }

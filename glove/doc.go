@@ -48,13 +48,17 @@
 // one more run) are merged k-way, at most 64 at a time, summing equal
 // pairs. Each pair is stored once (a ≤ b); the fit visits it in both
 // orientations. Without spills the buffer itself becomes the training
-// entries, so small corpora never touch the disk.
+// entries, so small corpora never touch the disk. The memory of the
+// counting tables is reported through Config.Progress (a first phase
+// "count" event, with Tokens 0) before they are allocated.
 //
-// Before the parameters are allocated, the memory they need —
-// 2·V·(Dim+1) float32 parameters, as many AdaGrad accumulators, and the
-// V·Dim output — is reported through Config.Progress (phase "memory") and
-// checked against MaxMemory; a budget that cannot hold them is refused with
-// an error naming both sizes. The co-occurrence entries (16 bytes each) are
+// The memory the parameters need — 2·V·(Dim+1) float32 parameters, as many
+// AdaGrad accumulators, and the V·Dim output — is checked against MaxMemory
+// before counting starts, and reported through Config.Progress (phase
+// "memory") before the parameters are allocated. A budget too small for
+// the parameters, or for counting the vocabulary's co-occurrences, is
+// refused with an error wrapping [ErrMemoryLimit] that names both sizes.
+// The co-occurrence entries (16 bytes each) are
 // trained from memory when they fit in what remains; otherwise they are
 // dealt at random into bucket files, each small enough to fit, and every
 // epoch visits the buckets in a random order and shuffles each one — an
@@ -76,10 +80,15 @@
 // The random initialisation, the bucket assignment and every epoch's shuffle
 // come from PCG generators seeded with Config.Seed (math/rand/v2), one
 // stream per use. With Workers = 1 the same seed, corpus and configuration
-// give identical bytes on every machine of the same architecture (the
-// arithmetic is plain Go float32; on arm64, ppc64 and s390x the compiler
-// fuses multiply-adds, so results there differ from amd64's in the last
-// bits). With several workers, each epoch's shuffled entries are split into
+// give identical bytes from run to run of one build, and identical bytes
+// on every amd64 machine when built for the default GOAMD64=v1.
+// Bit-identity across machines rests on each float32 multiply and add
+// being rounded separately: the Go compiler may fuse x*y + z into one
+// multiply-add that rounds once, and does so on arm64, loong64, ppc64,
+// ppc64le, riscv64 and s390x and on amd64 with GOAMD64=v3 or later, so
+// vectors trained there are not bit-identical to amd64 v1's: they differ
+// by rounding, which the epochs carry forward, as with several workers
+// below. With several workers, each epoch's shuffled entries are split into
 // contiguous chunks that workers update concurrently without locks
 // (Hogwild, as the Stanford tool does; Recht et al. 2011): the counts, the
 // initial parameters and the entry order are still identical, but the

@@ -64,9 +64,11 @@ type Config struct {
 
 // Progress reports what training is doing.
 type Progress struct {
-	// Phase is "count" (after each 1<<20 tokens and when counting ends),
-	// "merge" (the spilled runs were merged), "memory" (before the
-	// parameters are allocated) or "train" (after each epoch).
+	// Phase is "count" (once before the counting tables are allocated,
+	// with Tokens 0 and Bytes the memory they will take; then after each
+	// 1<<20 tokens and when counting ends), "merge" (the spilled runs were
+	// merged), "memory" (before the parameters are allocated) or "train"
+	// (after each epoch).
 	Phase  string
 	Epoch  int // 1-based, in phase "train"
 	Epochs int
@@ -92,6 +94,13 @@ type Progress struct {
 	Buckets int
 	Elapsed time.Duration
 }
+
+// ErrMemoryLimit is returned (wrapped) when Config.MaxMemory is too small:
+// for counting the co-occurrences of the vocabulary, for the parameters of
+// the fit, or for the parameters beside one bucket of entries. A larger
+// MaxMemory, a smaller vocabulary or (for the parameters) a smaller Dim
+// helps.
+var ErrMemoryLimit = errors.New("glove: memory limit too small")
 
 // ErrDiverged is returned (wrapped) when the cost stops being finite; a
 // smaller LearningRate or XMax usually helps.
@@ -155,9 +164,10 @@ func (cfg Config) withDefaults() (Config, error) {
 // GloVe vectors; the table's keys are words and its vectors W + W̃. Words
 // that never occur keep their random initial vectors. It returns an error
 // for a bad Config, duplicate words, an ID ≥ len(words), an empty corpus or
-// one without co-occurrences, a MaxMemory too small for the parameters, a
-// diverging fit, file-system failures and ctx's error when it is cancelled;
-// temporary files are removed on every path.
+// one without co-occurrences, a MaxMemory too small for counting or for the
+// parameters ([ErrMemoryLimit]), a diverging fit ([ErrDiverged]),
+// file-system failures and ctx's error when it is cancelled; temporary
+// files are removed on every path.
 func Train(ctx context.Context, corpus Sentences, words []string, cfg Config) (*embedding.Table, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+
+	"github.com/latent-go/latent/embedding"
 )
 
 // Streams of the PCG generator seeded with Config.Seed, one per use, so
@@ -72,9 +74,12 @@ func count(ctx context.Context, corpus Sentences, freq []int64, tokens int64, cf
 	vv := int64(v)
 	increments := tokens * int64(cfg.Window) // at most one record per pair of positions
 	denseBytes := min(avail/4, vv*(vv+1)/2*8)
-	c := newCounter(freq, cfg.Window, denseBytes, 0, dir)
-	bufRecs := min((avail-int64(len(c.dense))*8)/recBytes, increments+1)
-	c.buf = make([]rec, 0, max(bufRecs, 1))
+	_, cells, rows := denseLayout(vv, denseBytes)
+	bufRecs := max(min((avail-cells*8)/recBytes, increments+1), 1)
+	// The counting memory is reported before it is allocated, so that a
+	// user sees what a run will take before it takes it.
+	report(Progress{Phase: "count", Bytes: counterMemory(vv, cells, rows, bufRecs)})
+	c := newCounter(freq, cfg.Window, denseBytes, int(bufRecs), dir)
 
 	var sentences int64
 	next := int64(1 << 20)
@@ -157,7 +162,7 @@ func count(ctx context.Context, corpus Sentences, freq []int64, tokens int64, cf
 		src.memBytes = need + int64(cap(recs))*recBytes
 	} else {
 		if entryBudget < minCountTables && cfg.entryMemory == 0 {
-			return nil, errTooSmall(fmt.Sprintf("the parameters (%s) and a bucket of entries", bytesString(need)), need+minCountTables, cfg.MaxMemory)
+			return nil, errTooSmall(fmt.Sprintf("the parameters (%s) and a bucket of entries", embedding.FormatSize(need)), need+minCountTables, cfg.MaxMemory)
 		}
 		k := int(ub*recBytes*5/4/entryBudget) + 1
 		wbuf := int(min(max(entryBudget/int64(4*k), 4<<10), 1<<18))
@@ -218,9 +223,10 @@ func slicesMax(xs []int64) int64 {
 	return m
 }
 
+// errParams reports a memory limit below what the parameters need.
 func errParams(v, dim int, need, have int64) error {
-	return fmt.Errorf("glove: the parameters need %s (%d words × %d dimensions: word and context vectors with biases, their AdaGrad accumulators and the output), more than MaxMemory %s",
-		bytesString(need), v, dim, bytesString(have))
+	return fmt.Errorf("%w for the parameters: they need %s (%d words × %d dimensions: word and context vectors with biases, their AdaGrad accumulators and the output), the limit is %s",
+		ErrMemoryLimit, embedding.FormatSize(need), v, dim, embedding.FormatSize(have))
 }
 
 // model holds the parameters. Row i of w is word i's vector and bias

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -205,8 +206,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Workers: -2}, "Workers"},
 		{Config{MaxMemory: -1}, "MaxMemory"},
 		{Config{Window: 1 << 20}, "Window"},
-		{Config{MaxMemory: 1000}, "too small for counting"},
-		{Config{MaxMemory: 1 << 20, Dim: 100000}, "parameters need"},
+		{Config{MaxMemory: 1000}, "memory limit too small for counting co-occurrences of"},
+		{Config{MaxMemory: 1 << 20, Dim: 100000}, "memory limit too small for the parameters: they need"},
 		{Config{TempDir: "/nonexistent/glove/dir"}, "spill directory"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
@@ -215,6 +216,83 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error %v, want one naming %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMemoryLimit checks that every refusal of MaxMemory wraps
+// ErrMemoryLimit, names both sizes, leaves no temporary files, and comes
+// before any counting.
+func TestMemoryLimit(t *testing.T) {
+	text, words := topicCorpus(3, 300)
+	v := len(words)
+	// A Dim whose parameters fill all but 1000 bytes of a budget that
+	// counting accepts: no room for a bucket of entries beside them.
+	dim := 1
+	for paramBytes(v, dim) < countOverhead(v)+minCountTables {
+		dim++
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"counting", Config{MaxMemory: 100 << 10}, fmt.Sprintf("for counting co-occurrences of %d words: at least %s is needed, the limit is 100 KiB", v,
+			embedding.FormatSize(countOverhead(v)+minCountTables))},
+		{"parameters", Config{MaxMemory: 1 << 20, Dim: 100000}, "the limit is 1 MiB"},
+		{"bucket", Config{MaxMemory: paramBytes(v, dim) + 1000, Dim: dim}, "for the parameters (" + embedding.FormatSize(paramBytes(v, dim)) + ") and a bucket of entries"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.cfg.TempDir = dir
+			counted := false
+			tc.cfg.Progress = func(p Progress) {
+				if p.Tokens > 0 && tc.name != "bucket" {
+					counted = true
+				}
+			}
+			_, err := Train(context.Background(), text, words, tc.cfg)
+			if !errors.Is(err, ErrMemoryLimit) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want ErrMemoryLimit and %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "MaxMemory") {
+				t.Errorf("error %q names the field, not the limit", err)
+			}
+			if counted {
+				t.Error("counted before refusing")
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("%d temporary files left", len(ents))
+			}
+		})
+	}
+}
+
+// TestCountMemoryFirst checks that the counting memory is reported before
+// counting starts, and is what counting then holds.
+func TestCountMemoryFirst(t *testing.T) {
+	text, words := topicCorpus(3, 300)
+	for _, budget := range []int64{0, countOverhead(len(words)) + minCountTables} {
+		var events []Progress
+		_, err := Train(context.Background(), text, words, Config{Dim: 4, Epochs: 1, Workers: 1, TempDir: t.TempDir(),
+			countMemory: budget, Progress: func(p Progress) { events = append(events, p) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last := events[0], Progress{}
+		for _, p := range events {
+			if p.Phase == "count" {
+				last = p
+			}
+		}
+		if first.Phase != "count" || first.Tokens != 0 || first.Bytes <= 0 {
+			t.Fatalf("budget %d: first event %+v, want phase count with Bytes and no tokens", budget, first)
+		}
+		if last.Tokens == 0 || last.Bytes != first.Bytes {
+			t.Errorf("budget %d: counting held %d bytes, %d announced", budget, last.Bytes, first.Bytes)
+		}
+		if budget > 0 && first.Bytes > budget {
+			t.Errorf("announced %d bytes, budget %d", first.Bytes, budget)
+		}
 	}
 }
 

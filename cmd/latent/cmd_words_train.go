@@ -23,7 +23,7 @@ import (
 type wordsTrainOpts struct {
 	method, out, format, model, loss, maxMemory, tempDir string
 	negative, window, dim, epochs, minCount, maxVocab    int
-	sample, alpha, xMax, phrases                         float64
+	sample, alpha, xMax, gloveAlpha, phrases             float64
 	keepCase, keepPunct                                  bool
 	run                                                  runFlags
 }
@@ -50,19 +50,24 @@ word2vec (the default) trains skip-gram or CBOW with negative sampling or
 hierarchical softmax, frequent-word subsampling (--sample), a window shrunk
 at random for each word, and a learning rate falling linearly from --alpha
 to 0.0001. GloVe counts distance-weighted co-occurrences in bounded memory
-(spilling to disk) and fits them with AdaGrad; its output is W + W̃.
+(spilling to disk) and fits them with AdaGrad, weighting each count x by
+f(x) = min(1, (x/x_max)^α) (--x-max and --glove-alpha set x_max and α);
+its output is W + W̃.
 
-The memory the model needs is printed before it is allocated; --max-memory
-refuses a larger model. The vectors are written to --out, atomically, in
-the format its extension implies (.txt/.vec: word2vec text, .bin: word2vec
-binary, .tsv: projector TSV with metadata beside it) or --format
-(word2vec, word2vec-bin, glove, tsv).
+The memory the model needs is printed before it is allocated (for GloVe,
+also the memory counting takes, before counting starts); --max-memory
+refuses a larger model, and a budget too small for it is bad usage. The
+vectors are written to --out, atomically, in the format its extension
+implies (.txt/.vec: word2vec text, .bin: word2vec binary, .tsv: projector
+TSV with metadata beside it) or --format (word2vec, word2vec-bin, glove,
+tsv).
 
 With --workers 1 the same --seed gives identical bytes; with several workers
 updates race (as in the C tool and gensim) and results vary slightly.
 
 Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (binary
-or non-UTF-8 text, an empty corpus, a vocabulary empty after --min-count).`,
+or non-UTF-8 text, an empty corpus, a vocabulary empty after --min-count,
+a --max-memory too small for the model).`,
 		Example: `  latent words train corpus.txt --out vectors.bin
   latent words train --model cbow --loss hs --dim 200 --epochs 10 a.txt b.txt.gz --out vec.txt
   zcat news.gz | latent words train - --min-count 10 --workers 4 --out news.vec
@@ -88,6 +93,7 @@ or non-UTF-8 text, an empty corpus, a vocabulary empty after --min-count).`,
 	fs.Float64Var(&o.sample, "sample", 1e-3, "word2vec subsampling threshold for frequent words (0: off)")
 	fs.Float64Var(&o.alpha, "alpha", 0, "starting learning rate (default: 0.025 skip-gram, 0.05 CBOW and GloVe)")
 	fs.Float64Var(&o.xMax, "x-max", glove.DefaultXMax, "GloVe weighting cut-off x_max (the paper's 100 suits corpora of billions of words)")
+	fs.Float64Var(&o.gloveAlpha, "glove-alpha", glove.DefaultAlpha, "GloVe weighting exponent α in f(x) = min(1, (x/x_max)^α), the paper's 0.75 (--alpha is the learning rate)")
 	fs.StringVar(&o.maxMemory, "max-memory", "", "refuse a model that needs more than `SIZE` (e.g. 512MB, 2GiB)")
 	fs.StringVar(&o.tempDir, "temp-dir", "", "where the encoded corpus and spill files go (default: the system's)")
 	fs.Float64Var(&o.phrases, "phrases", 0, "join word pairs scoring above `THRESHOLD` into phrases (new_york), as word2phrase; 100 is its default (0: off)")
@@ -146,6 +152,8 @@ func (o *wordsTrainOpts) check() (maxMem int64, format string, err error) {
 		return 0, "", usagef("--phrases %g: want a positive score threshold (0: off)", o.phrases)
 	case !(o.xMax > 0) || o.xMax > 1e12:
 		return 0, "", usagef("--x-max %g: want a positive count", o.xMax)
+	case !(o.gloveAlpha > 0) || math.IsInf(o.gloveAlpha, 0):
+		return 0, "", usagef("--glove-alpha %g: want a finite exponent > 0 (the paper's is 0.75)", o.gloveAlpha)
 	}
 	if o.maxMemory != "" {
 		n, err := embedding.ParseSize(o.maxMemory)
@@ -247,7 +255,7 @@ func runWordsTrain(ctx context.Context, e *env, o wordsTrainOpts, paths []string
 		tab, res, err = word2vec.Train(ctx, enc, voc, cfg)
 		bar.end()
 		if err != nil {
-			return trainErr(err)
+			return trainErr(err, o.maxMemory)
 		}
 		sum.Epochs = o.epochs
 		if sum.Epochs == 0 {
@@ -259,7 +267,7 @@ func runWordsTrain(ctx context.Context, e *env, o wordsTrainOpts, paths []string
 		sum.MemoryBytes = res.Memory
 	} else {
 		cfg := glove.Config{
-			Dim: o.dim, Window: o.window, Epochs: o.epochs, XMax: o.xMax,
+			Dim: o.dim, Window: o.window, Epochs: o.epochs, XMax: o.xMax, Alpha: o.gloveAlpha,
 			LearningRate: o.alpha, Seed: o.run.seed, Workers: o.run.workers,
 			MaxMemory: maxMem, TempDir: o.tempDir,
 			Progress: func(p glove.Progress) {
@@ -276,7 +284,7 @@ func runWordsTrain(ctx context.Context, e *env, o wordsTrainOpts, paths []string
 		tab, err = glove.Train(ctx, enc, voc.Words, cfg)
 		bar.end()
 		if err != nil {
-			return trainErr(err)
+			return trainErr(err, o.maxMemory)
 		}
 	}
 	sum.TrainSeconds = time.Since(trainStart).Seconds()
@@ -311,13 +319,16 @@ func inputErr(ctx context.Context, err error) error {
 	return badInput(err)
 }
 
-// trainErr marks a model refused by --max-memory as bad usage (exit 2);
-// anything else is a runtime failure.
-func trainErr(err error) error {
-	// glove has no sentinel error for its refusal; its message names
-	// MaxMemory.
-	if errors.Is(err, word2vec.ErrMemoryLimit) || strings.Contains(err.Error(), "more than MaxMemory") {
-		return badInput(fmt.Errorf("%w (raise --max-memory, or lower --dim or --max-vocab)", err))
+// trainErr marks a model refused by --max-memory (maxMemory, the flag's
+// value; "" for the default) as bad usage (exit 2); anything else is a
+// runtime failure.
+func trainErr(err error, maxMemory string) error {
+	if errors.Is(err, word2vec.ErrMemoryLimit) || errors.Is(err, glove.ErrMemoryLimit) {
+		flag := "--max-memory " + maxMemory
+		if maxMemory == "" {
+			flag = "--max-memory (default " + embedding.FormatSize(glove.DefaultMaxMemory) + ")"
+		}
+		return badInput(fmt.Errorf("%s: %w (raise --max-memory, or lower --max-vocab or --dim)", flag, err))
 	}
 	return err
 }
@@ -364,6 +375,10 @@ func (b *wordsBar) glove(p glove.Progress) {
 	}
 	switch p.Phase {
 	case "count":
+		if p.Tokens == 0 { // before counting allocates its tables
+			b.draw(fmt.Sprintf("glove: counting co-occurrences needs about %s", embedding.FormatSize(p.Bytes)), true)
+			return
+		}
 		b.draw(fmt.Sprintf("counting co-occurrences: %d tokens, %d pairs, %d spills", p.Tokens, p.Pairs, p.Spills), false)
 	case "merge":
 		b.draw(fmt.Sprintf("co-occurrences: %d entries (%d spilled runs merged, %s)", p.Entries, p.Spills, embedding.FormatSize(p.SpillBytes)), true)
