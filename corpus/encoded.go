@@ -12,13 +12,15 @@ import (
 
 // Encoded is a corpus turned into vocabulary IDs, kept in a temporary file
 // so that training epochs never tokenise the text again and the corpus is
-// never wholly in memory. Out-of-vocabulary words are dropped, and lines
-// left without words are skipped.
+// never wholly in memory. Its sentences are those of Source.Each: lines,
+// with long ones cut every MaxSentence tokens. Out-of-vocabulary words are
+// dropped, and sentences left without words are skipped.
 //
 // The file holds, per sentence, its length as a little-endian uint32 and
 // then its IDs as little-endian int32s. An index of sentence starts, one
-// every 64 KiB or so, lets Part split the corpus between workers without
-// reading it.
+// every 16 KiB or so, lets Part split the corpus between workers without
+// reading it; as no sentence is longer than MaxSentence, a corpus of one
+// long line splits as well as any.
 type Encoded struct {
 	f         *os.File
 	size      int64
@@ -32,7 +34,7 @@ type mark struct {
 	off, tokens int64
 }
 
-const markEvery = 1 << 16
+const markEvery = 1 << 14
 
 // Encode tokenises s, maps its words to the IDs of v and writes them to a
 // temporary file in dir ("" means os.TempDir()). Call Close to remove it.
@@ -43,7 +45,7 @@ func Encode(ctx context.Context, s *Source, v *Vocab, dir string) (*Encoded, err
 	}
 	e := &Encoded{f: f, marks: []mark{{0, 0}}}
 	w := bufio.NewWriterSize(f, 1<<20)
-	var ids []int32
+	ids := make([]int32, 0, MaxSentence)
 	var b4 [4]byte
 	var lastMark int64
 	err = s.eachTokens(ctx, func(tok []byte) {
@@ -51,6 +53,8 @@ func Encode(ctx context.Context, s *Source, v *Vocab, dir string) (*Encoded, err
 			ids = append(ids, id)
 		}
 	}, func() error {
+		// eachTokens ends a sentence at least every MaxSentence tokens, so
+		// ids never grows past it.
 		if len(ids) == 0 {
 			return nil
 		}
@@ -86,7 +90,8 @@ func Encode(ctx context.Context, s *Source, v *Vocab, dir string) (*Encoded, err
 // Tokens returns the number of IDs in the corpus.
 func (e *Encoded) Tokens() int64 { return e.tokens }
 
-// Sentences returns the number of sentences (non-empty lines).
+// Sentences returns the number of sentences: non-empty lines, a line of
+// more than MaxSentence tokens counting once per MaxSentence tokens or part.
 func (e *Encoded) Sentences() int64 { return e.sentences }
 
 // Close removes the file.
@@ -117,29 +122,33 @@ type Part struct {
 }
 
 // Part returns the i-th of n contiguous parts of the corpus, split at
-// sentence boundaries near multiples of Tokens()/n (at most about 16k
-// tokens off; a part may be empty on a tiny corpus). Parts may be read
-// concurrently. It panics unless 0 ≤ i < n.
+// sentence boundaries near multiples of Tokens()/n: the marks they are cut
+// at lie at most 4096 + MaxSentence tokens apart, so a cut is at most about
+// 7,000 tokens off (a part may be empty on a tiny corpus). Parts may be
+// read concurrently. It panics unless 0 ≤ i < n.
 func (e *Encoded) Part(i, n int) *Part {
 	if n < 1 || i < 0 || i >= n {
 		panic(fmt.Sprintf("corpus: Part(%d, %d)", i, n))
 	}
+	end := mark{e.size, e.tokens}
 	at := func(k int) mark {
-		if k == n {
-			return mark{e.size, e.tokens}
-		}
 		if k == 0 {
 			return e.marks[0]
 		}
+		if k == n {
+			return end
+		}
+		// The nearest of the marks and the end.
 		target := e.tokens * int64(k) / int64(n)
 		j := sort.Search(len(e.marks), func(j int) bool { return e.marks[j].tokens >= target })
-		if j == len(e.marks) {
-			j--
+		next := end
+		if j < len(e.marks) {
+			next = e.marks[j]
 		}
-		if j > 0 && target-e.marks[j-1].tokens < e.marks[j].tokens-target {
-			j--
+		if j > 0 && target-e.marks[j-1].tokens < next.tokens-target {
+			return e.marks[j-1]
 		}
-		return e.marks[j]
+		return next
 	}
 	a, b := at(i), at(i+1)
 	if b.off < a.off {
@@ -152,7 +161,7 @@ func (e *Encoded) Part(i, n int) *Part {
 func (p *Part) Tokens() int64 { return p.tokens }
 
 // Each calls fn with every sentence of the part in order; ids is reused
-// after fn returns.
+// after fn returns and holds at most MaxSentence IDs.
 func (p *Part) Each(ctx context.Context, fn func(ids []int32) error) error {
 	if p.e.f == nil {
 		return fmt.Errorf("corpus: encoded corpus used after Close")
@@ -171,6 +180,9 @@ func (p *Part) Each(ctx context.Context, fn func(ids []int32) error) error {
 			return fmt.Errorf("corpus: reading encoded corpus: %v", err)
 		}
 		k := int(binary.LittleEndian.Uint32(b4[:]))
+		if k > MaxSentence {
+			return fmt.Errorf("corpus: encoded corpus corrupt: a sentence of %d IDs", k)
+		}
 		if cap(raw) < 4*k {
 			raw = make([]byte, 4*k)
 			ids = make([]int32, k)

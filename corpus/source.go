@@ -13,9 +13,22 @@ import (
 	"unicode/utf8"
 )
 
+// MaxSentence is the most tokens a sentence holds: a line with more tokens
+// is cut into sentences of MaxSentence tokens, the last one shorter. The cut
+// keeps a corpus without line breaks (text8 is one line of 17 million words)
+// in bounded buffers and lets Encoded split it between workers. 10,000 is
+// gensim's MAX_WORDS_IN_BATCH, the default max_sentence_length of its
+// LineSentence, which cuts raw tokens the same way; the C tool's
+// MAX_SENTENCE_LENGTH is 1000.
+const MaxSentence = 10000
+
+// maxPiece is the most bytes of a line handed to the tokenizer at once.
+const maxPiece = 1 << 16
+
 // Source is a text corpus: files read line by line, each line one sentence
-// or paragraph. Nothing is read until Each is called, and Each streams, so
-// a corpus larger than memory is fine.
+// or paragraph (cut at MaxSentence tokens). Nothing is read until Each is
+// called, and Each streams, so a corpus larger than memory is fine, and so
+// is a corpus that is one long line.
 type Source struct {
 	// Paths are the files to read, in order. "-" stands for Stdin. A file
 	// whose name ends in .gz, or that starts with the gzip magic bytes, is
@@ -29,10 +42,11 @@ type Source struct {
 	Tokenizer Tokenizer
 	// TempDir is where the stdin spool goes ("" means os.TempDir()).
 	TempDir string
-	// Phrases, when set, joins the phrases it knows in every line
+	// Phrases, when set, joins the phrases it knows in every sentence
 	// ("new york" → "new_york"); see LearnPhrases.
 	Phrases *Phrases
 
+	piece     int    // bytes of a line tokenised at once (0 means maxPiece); tests lower it
 	spool     string // path of the stdin copy, once complete
 	spooling  bool
 	stdinDone bool // the pass read stdin to its end
@@ -52,29 +66,38 @@ func (s *Source) Close() error {
 // no tokens at all.
 var ErrEmpty = errors.New("no words")
 
-// Each calls fn with the tokens of every line of every file, in order; the
-// slice is reused after fn returns. Lines without tokens are skipped. A
-// line with invalid UTF-8 or a NUL byte (a binary file) stops the pass with
-// an error naming the file and the line; so does an error from fn or the
-// context. A corpus without a single token is an error wrapping ErrEmpty.
+// Each calls fn with the tokens of every sentence of every file, in
+// order; the slice is reused after fn returns. A sentence is a line, or,
+// in a line of more than MaxSentence tokens, each run of MaxSentence tokens
+// and the rest. Lines without tokens are skipped. A line with invalid UTF-8
+// or a NUL byte (a binary file) stops the pass with an error naming the
+// file and the line; so does an error from fn or the context. A corpus
+// without a single token is an error wrapping ErrEmpty.
+//
+// Memory stays bounded whatever the length of the lines: a long line is
+// read and tokenised in pieces of at most 64 KiB, cut after a character
+// that ends a token whatever surrounds it (white space, most punctuation),
+// so that the pieces give exactly the tokens of the whole line. Only a run
+// of more than 64 KiB without such a character is cut inside, at a
+// character boundary.
 func (s *Source) Each(ctx context.Context, fn func(tokens []string) error) error {
 	var toks, joined []string
-	return s.eachBytes(ctx, func(line []byte, buf *[]byte) (int, error) {
+	return s.eachRaw(ctx, func(tok []byte) {
+		toks = append(toks, string(tok))
+	}, func() error {
+		t := toks
 		toks = toks[:0]
-		s.Tokenizer.each(line, buf, func(tok []byte) { toks = append(toks, string(tok)) })
-		if len(toks) == 0 {
-			return 0, nil
-		}
 		if s.Phrases != nil {
-			joined = s.Phrases.Apply(joined[:0], toks)
-			return len(joined), fn(joined)
+			joined = s.Phrases.Apply(joined[:0], t)
+			return fn(joined)
 		}
-		return len(toks), fn(toks)
+		return fn(t)
 	})
 }
 
-// eachTokens is Each without the strings: tok gets each token of the line
-// as bytes valid until it returns, and end is called once the line is done.
+// eachTokens is Each without the strings: tok gets each token as bytes
+// valid until it returns, and end is called after the last token of each
+// sentence.
 func (s *Source) eachTokens(ctx context.Context, tok func([]byte), end func() error) error {
 	if s.Phrases != nil {
 		var b []byte
@@ -86,13 +109,40 @@ func (s *Source) eachTokens(ctx context.Context, tok func([]byte), end func() er
 			return end()
 		})
 	}
-	n := 0
-	count := func(b []byte) { n++; tok(b) }
-	return s.eachBytes(ctx, func(line []byte, buf *[]byte) (int, error) {
-		n = 0
-		s.Tokenizer.each(line, buf, count)
-		return n, end()
-	})
+	return s.eachRaw(ctx, tok, end)
+}
+
+// eachRaw is eachTokens without phrases.
+func (s *Source) eachRaw(ctx context.Context, tok func([]byte), end func() error) error {
+	var buf []byte
+	var total int64
+	n := 0 // tokens of the sentence so far
+	var err error
+	count := func(b []byte) {
+		if err != nil {
+			return
+		}
+		tok(b)
+		total++
+		if n++; n == MaxSentence {
+			n = 0
+			err = end()
+		}
+	}
+	if e := s.eachBytes(ctx, func(piece []byte, last bool) error {
+		s.Tokenizer.each(piece, &buf, count)
+		if last && n > 0 && err == nil {
+			n = 0
+			err = end()
+		}
+		return err
+	}); e != nil {
+		return e
+	}
+	if total == 0 {
+		return fmt.Errorf("corpus: %s: %w", strings.Join(names(s.Paths), ", "), ErrEmpty)
+	}
+	return nil
 }
 
 // name is how errors call a path.
@@ -103,25 +153,21 @@ func name(p string) string {
 	return p
 }
 
-// eachBytes validates and passes every line, and the tokenizer's buffer.
-func (s *Source) eachBytes(ctx context.Context, fn func(line []byte, buf *[]byte) (int, error)) error {
+// eachBytes validates and passes every line, in pieces (see scanLines).
+func (s *Source) eachBytes(ctx context.Context, fn func(piece []byte, last bool) error) error {
 	if len(s.Paths) == 0 {
 		return errors.New("corpus: no input files")
 	}
-	var buf []byte
-	any := false
+	size := s.piece
+	if size == 0 {
+		size = maxPiece
+	}
 	for _, p := range s.Paths {
 		r, closer, err := s.open(p)
 		if err != nil {
 			return err
 		}
-		err = scanLines(ctx, r, name(p), func(line []byte) error {
-			n, err := fn(line, &buf)
-			if n > 0 {
-				any = true
-			}
-			return err
-		})
+		err = scanLines(ctx, r, name(p), size, fn)
 		s.stdinDone = err == nil
 		cerr := closer()
 		if err != nil {
@@ -130,9 +176,6 @@ func (s *Source) eachBytes(ctx context.Context, fn func(line []byte, buf *[]byte
 		if cerr != nil {
 			return fmt.Errorf("corpus: %s: %v", name(p), cerr)
 		}
-	}
-	if !any {
-		return fmt.Errorf("corpus: %s: %w", strings.Join(names(s.Paths), ", "), ErrEmpty)
 	}
 	return nil
 }
@@ -214,57 +257,116 @@ func runAll(fs []func() error) error {
 	return first
 }
 
-// scanLines calls fn with each line of r, without its line ending, after
-// checking it is text.
-func scanLines(ctx context.Context, r io.Reader, name string, fn func(line []byte) error) error {
+// scanLines calls fn with the text of each line of r, without its line
+// ending, after checking that it is text. A line longer than size bytes
+// (size ≥ utf8.UTFMax) comes in pieces of at most size bytes, cut where cut
+// says; last is true for the final piece of a line. Errors name the
+// physical line and the byte of it.
+func scanLines(ctx context.Context, r io.Reader, name string, size int, fn func(piece []byte, last bool) error) error {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<16)
 	}
-	var long []byte
-	for n := 1; ; n++ {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	var pend []byte // the start of a long line, not yet passed on
+	line := 1       // the line number
+	col := 0        // bytes of the line already passed on
+	pass := func(piece []byte, last bool) error {
+		// The first fault of the piece, as the first of the line: a piece
+		// ends where its last character does.
+		text := piece
+		nul := bytes.IndexByte(piece, 0)
+		if nul >= 0 {
+			text = piece[:nul]
 		}
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long[:0], line...)
-			for err == bufio.ErrBufferFull {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("corpus: %s line %d: %v", name, n, err)
-		}
-		if len(line) == 0 && err == io.EOF {
-			return nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if i := bytes.IndexByte(line, 0); i >= 0 {
-			return fmt.Errorf("corpus: %s line %d: NUL byte at column %d: binary data, not text", name, n, i+1)
-		}
-		if !utf8.Valid(line) {
-			col := 1
-			for i := 0; i < len(line); {
-				r, w := utf8.DecodeRune(line[i:])
+		if !utf8.Valid(text) {
+			at := 0
+			for i := 0; i < len(text); {
+				r, w := utf8.DecodeRune(text[i:])
 				if r == utf8.RuneError && w == 1 {
-					col = i + 1
+					at = i
 					break
 				}
 				i += w
 			}
-			return fmt.Errorf("corpus: %s line %d: invalid UTF-8 at byte %d of the line", name, n, col)
+			return fmt.Errorf("corpus: %s line %d: invalid UTF-8 at byte %d of the line", name, line, col+at+1)
 		}
-		if err := fn(line); err != nil {
+		if nul >= 0 {
+			return fmt.Errorf("corpus: %s line %d: NUL byte at column %d: binary data, not text", name, line, col+nul+1)
+		}
+		col += len(piece)
+		return fn(piece, last)
+	}
+	for k := 1; ; k++ {
+		if k&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		chunk, err := br.ReadSlice('\n')
+		if err != nil && err != bufio.ErrBufferFull && err != io.EOF {
+			return fmt.Errorf("corpus: %s line %d: %v", name, line, err)
+		}
+		eol := err != bufio.ErrBufferFull // chunk ends the line
+		if err == io.EOF && len(chunk) == 0 && len(pend) == 0 && col == 0 {
+			return nil
+		}
+		if eol {
+			chunk = bytes.TrimSuffix(chunk, []byte("\n"))
+		}
+		text := chunk
+		if len(pend) > 0 {
+			pend = append(pend, chunk...)
+			text = pend
+		}
+		if eol {
+			text = bytes.TrimSuffix(text, []byte("\r"))
+		}
+		for len(text) > size {
+			c := cut(text, size)
+			if err := pass(text[:c], false); err != nil {
+				return err
+			}
+			text = text[c:]
+		}
+		if !eol {
+			pend = append(pend[:0], text...)
+			continue
+		}
+		if err := pass(text, true); err != nil {
 			return err
 		}
 		if err == io.EOF {
 			return nil
 		}
+		pend, line, col = pend[:0], line+1, 0
 	}
+}
+
+// cut returns where to end a piece of text, len(text) > size ≥ utf8.UTFMax:
+// after the last character of text[:size] that separates tokens whatever
+// surrounds it, so that tokenising the pieces gives the tokens of the
+// whole; failing that (a run of size bytes without one), at the last
+// character boundary.
+func cut(text []byte, size int) int {
+	for i := size; i > 0; {
+		r, w := utf8.DecodeLastRune(text[:i])
+		if separates(r) {
+			return i
+		}
+		i -= w
+	}
+	for i := size; i > size-utf8.UTFMax; i-- {
+		if utf8.RuneStart(text[i]) {
+			return i
+		}
+	}
+	return size
+}
+
+// separates reports whether r ends the token before it and starts none,
+// whatever its neighbours, for every Tokenizer: it is neither part of a
+// word nor one of the characters that may join two words (apostrophes) or
+// two digits ('.' and ',').
+func separates(r rune) bool {
+	return r != utf8.RuneError && !isWord(r) && r != '\'' && r != '’' && r != '.' && r != ','
 }

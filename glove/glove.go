@@ -12,8 +12,9 @@ import (
 	"github.com/latent-go/latent/embedding"
 )
 
-// Sentences yields the corpus as vocabulary IDs, one sentence (line) at a
-// time, in order; *corpus.Encoded satisfies it. Train calls Each twice (a
+// Sentences yields the corpus as vocabulary IDs, one sentence (a line, cut
+// every corpus.MaxSentence tokens) at a time, in order; *corpus.Encoded
+// satisfies it. Train calls Each twice (a
 // frequency pass, then the counting pass), so both calls must yield the same
 // sentences. The slice passed to fn may be reused after fn returns.
 type Sentences interface {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"time"
+
+	"github.com/latent-go/latent/corpus"
 )
 
 // Model is the word2vec architecture.
@@ -198,7 +200,7 @@ func Memory(vocab int, c Config) int64 {
 	} else {
 		n += v * 2 * (40 + 40*4 + 8) // Huffman codes, points, offsets (generous: depth ≤ 40 typical)
 	}
-	n += v * 64                             // the table's keys (headers and index)
-	n += int64(c.Workers) * (d*8 + 10000*4) // neu1, neu1e, sentence buffer
+	n += v * 64                                          // the table's keys (headers and index)
+	n += int64(c.Workers) * (d*8 + corpus.MaxSentence*4) // neu1, neu1e, sentence buffer
 	return n
 }

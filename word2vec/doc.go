@@ -29,18 +29,23 @@
 // # Reproducibility
 //
 // With one worker, the same corpus, vocabulary, Config and Seed give the
-// same bytes on every run, every machine and with -tags purego (checked
-// by hand: the vectors of the AVX-512 and purego builds are identical
-// files): the dot products and row
-// updates are internal/f32's DotRows and RowUpdate, whose AVX-512 and AVX2
-// kernels give the bits of their plain Go loops (no fused multiply-adds),
-// and the rest is plain Go. Each worker's random stream (window sizes,
-// subsampling, negative samples) is seeded from Seed, and its learning rate
-// follows its own progress through its part of the corpus rather than a
-// shared counter, so nothing depends on timing. With several workers the
-// parts, the streams and the learning-rate schedules are still fixed by
-// Seed, but the order in which the workers' updates to shared rows
-// interleave depends on scheduling, and an update can be lost to a race,
-// so the vectors differ from run to run in their low bits and, through
-// training, somewhat more; evaluation scores vary within noise.
+// same bytes on every run and, on amd64 built for the default GOAMD64=v1,
+// on every machine (AVX-512, AVX2 or -tags purego alike): the dot products and row updates are internal/f32's
+// DotRows and RowUpdate, whose AVX-512 and AVX2 kernels give the bits of
+// their plain Go loops (no fused multiply-adds; internal/f32's TestDistRows
+// and TestRowUpdate compare every kernel with its loop bit for bit), and
+// the rest is plain Go. With GOAMD64=v3 or later, and on other
+// architectures (arm64, ppc64le, s390x), the compiler may fuse multiply-adds
+// in plain Go loops and have their own math.Exp for the
+// sigmoid tables, so their vectors can differ, first in the low bits.
+//
+// Each worker's random stream (window sizes, subsampling, negative
+// samples) is seeded from Seed, and its learning rate follows its own
+// progress through its part of the corpus rather than a shared counter, so
+// nothing depends on timing. With several workers the parts, the streams
+// and the learning-rate schedules are still fixed by Seed, but the order in
+// which the workers' updates to shared rows interleave depends on
+// scheduling, and an update can be lost to a race, so the vectors differ
+// from run to run in their low bits and, through training, somewhat more;
+// evaluation scores vary within noise.
 package word2vec

@@ -19,10 +19,6 @@ import (
 // Config.MaxMemory allows.
 var ErrMemoryLimit = errors.New("memory limit exceeded")
 
-// maxSentence splits longer lines, as gensim does, so that a corpus
-// without line breaks still trains in bounded buffers.
-const maxSentence = 10000
-
 // Train learns vectors for the words of voc from the encoded corpus enc
 // (made with the same vocabulary) and returns them as a table whose keys
 // are voc.Words, in the vocabulary's order.
@@ -89,7 +85,7 @@ func Train(ctx context.Context, enc *corpus.Encoded, voc *corpus.Vocab, cfg Conf
 			rng:     rng.Uint64(),
 			neu1:    make([]float32, stride),
 			neu1e:   make([]float32, stride),
-			sent:    make([]int32, 0, maxSentence),
+			sent:    make([]int32, 0, corpus.MaxSentence),
 			targets: make([]int32, 0, cfg.Negative+1),
 			negs:    make([]int32, cfg.Negative),
 			labels:  make([]uint8, 0, cfg.Negative+1),
@@ -277,37 +273,36 @@ func (w *worker) run(ctx context.Context) error {
 		w.mu.Unlock()
 		var epochLoss float64
 		var epochN int64
+		// Sentences hold at most corpus.MaxSentence IDs (gensim's limit):
+		// the corpus cuts longer lines, so that a corpus without line breaks
+		// trains in bounded buffers and splits between workers like any.
 		err := w.part.Each(ctx, func(ids []int32) error {
-			for len(ids) > 0 {
-				chunk := ids[:min(len(ids), maxSentence)]
-				ids = ids[len(chunk):]
-				// The learning rate falls linearly with this worker's own
-				// progress, so that one worker's run does not depend on
-				// timing.
-				frac := float64(w.done) / float64(w.total)
-				alpha := w.alpha0 - (w.alpha0-w.alpha1)*frac
-				sent := w.sent[:0]
-				for _, id := range chunk {
-					if m.keep[id] >= uint32(w.next()) {
-						sent = append(sent, id)
-					}
+			// The learning rate falls linearly with this worker's own
+			// progress, so that one worker's run does not depend on
+			// timing.
+			frac := float64(w.done) / float64(w.total)
+			alpha := w.alpha0 - (w.alpha0-w.alpha1)*frac
+			sent := w.sent[:0]
+			for _, id := range ids {
+				if m.keep[id] >= uint32(w.next()) {
+					sent = append(sent, id)
 				}
-				w.sent = sent
-				l0, n0 := w.loss, w.n
-				w.sentence(sent, float32(alpha))
-				epochLoss += w.loss - l0
-				epochN += w.n - n0
-				w.done += int64(len(chunk))
-				w.effective += int64(len(sent))
-				w.mu.Lock()
-				w.pub.words = w.done
-				w.pub.effective = w.effective
-				w.pub.loss += w.loss
-				w.pub.n += w.n
-				w.pub.alpha = alpha
-				w.mu.Unlock()
-				w.loss, w.n = 0, 0
 			}
+			w.sent = sent
+			l0, n0 := w.loss, w.n
+			w.sentence(sent, float32(alpha))
+			epochLoss += w.loss - l0
+			epochN += w.n - n0
+			w.done += int64(len(ids))
+			w.effective += int64(len(sent))
+			w.mu.Lock()
+			w.pub.words = w.done
+			w.pub.effective = w.effective
+			w.pub.loss += w.loss
+			w.pub.n += w.n
+			w.pub.alpha = alpha
+			w.mu.Unlock()
+			w.loss, w.n = 0, 0
 			return nil
 		})
 		if err != nil {

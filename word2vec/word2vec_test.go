@@ -391,3 +391,43 @@ func Example() {
 	fmt.Println(vectors.Len(), "words,", vectors.Dim, "dimensions,", res.Words, "words trained")
 	// Output: 7 words, 10 dimensions, 12000 words trained
 }
+
+// TestOneLineCorpus trains two workers on the topic corpus written as one
+// line: the corpus is cut into sentences of corpus.MaxSentence tokens, so
+// both workers get half of it, and the topics are still learnt.
+func TestOneLineCorpus(t *testing.T) {
+	text, err := os.ReadFile(topicCorpus(t, 6000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "one.txt")
+	if err := os.WriteFile(p, bytes.ReplaceAll(text, []byte("\n"), []byte(" ")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	enc, voc := prepare(t, p, 1)
+	if want := (enc.Tokens() + corpus.MaxSentence - 1) / corpus.MaxSentence; enc.Sentences() != want {
+		t.Fatalf("%d sentences of %d tokens, want %d", enc.Sentences(), enc.Tokens(), want)
+	}
+	for i := range 2 {
+		if n := enc.Part(i, 2).Tokens(); n < enc.Tokens()/2-corpus.MaxSentence {
+			t.Errorf("worker %d gets %d of %d tokens", i, n, enc.Tokens())
+		}
+	}
+	if raceEnabled {
+		t.Skip("Hogwild updates race by design")
+	}
+	var done Progress
+	tab, _, err := Train(context.Background(), enc, voc, Config{Dim: 20, Epochs: 3, Workers: 2, Seed: 1, Sample: -1,
+		Progress: func(p Progress) { done = p }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !done.Done || done.Words != done.TotalWords {
+		t.Errorf("final progress %+v", done)
+	}
+	within := (cosine(tab, "cat", "dog") + cosine(tab, "car", "bus")) / 2
+	across := (cosine(tab, "cat", "car") + cosine(tab, "dog", "bus")) / 2
+	if within < across+0.3 {
+		t.Errorf("mean cosine within topics %.3f, across %.3f", within, across)
+	}
+}

@@ -34,7 +34,8 @@ func wordsTrainCmd(e *env) *cobra.Command {
 		Use:   "train [flags] CORPUS...",
 		Short: "Train word2vec or GloVe vectors on text",
 		Long: `latent words train learns word vectors from text files (or standard input,
-"-"), read line by line: a line is a sentence or a paragraph. Files may be
+"-"), read line by line: a line is a sentence or a paragraph (cut every
+10,000 words, as gensim does, so a file without line breaks works). Files may be
 gzipped. The text is streamed, never held in memory: a first pass counts
 the vocabulary, a second writes the corpus as word IDs to a temporary file
 that the epochs re-read.
