@@ -57,7 +57,7 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	}
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(st)))
 	b = append(b, st...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(h.links)))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(h.level)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(h.entry))
 	cw.write(b)
 	buf := make([]byte, 0, 1<<16)
@@ -71,20 +71,21 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 			flush()
 		}
 	}
-	for id, ls := range h.links {
+	for id, lv := range h.level {
 		del := byte(0)
 		if h.deleted[id] {
 			del = 1
 		}
-		buf = append(buf, byte(len(ls)-1), del)
+		buf = append(buf, lv, del)
 		if len(buf) >= 1<<15 {
 			flush()
 		}
 	}
-	for _, ls := range h.links {
-		for _, l := range ls {
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(len(l)))
-			for _, n := range l {
+	for id, lv := range h.level {
+		for l := range int(lv) + 1 {
+			ls := h.links(int32(id), l)
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(len(ls)))
+			for _, n := range ls {
 				buf = binary.LittleEndian.AppendUint32(buf, uint32(n))
 			}
 			if len(buf) >= 1<<15 {
@@ -288,10 +289,16 @@ func ReadHNSW(rd io.Reader) (*HNSW, error) {
 			}
 		}
 	}
-	h.links = make([][][]int32, 0, min(n, 1<<16))
+	h.level = levels
+	h.l0 = make([]int32, 0, min(n, 1<<16)*h.s0)
+	h.up = make([][]int32, 0, min(n, 1<<16))
+	block := make([]int32, h.s0)
 	for id := range n {
-		ls := make([][]int32, int(levels[id])+1)
-		for l := range ls {
+		var up []int32
+		if levels[id] > 0 {
+			up = make([]int32, int(levels[id])*h.s1)
+		}
+		for l := range int(levels[id]) + 1 {
 			c, err := r.u32("links")
 			if err != nil {
 				return nil, err
@@ -299,8 +306,12 @@ func ReadHNSW(rd io.Reader) (*HNSW, error) {
 			if int64(c) > int64(h.maxLinks(l)) {
 				return nil, fmt.Errorf("knn: HNSW index: node %d has %d links on level %d, at most %d", id, c, l, h.maxLinks(l))
 			}
-			ls[l] = make([]int32, c)
-			for j := range ls[l] {
+			b := block[:1+c]
+			if l > 0 {
+				b = up[(l-1)*h.s1 : (l-1)*h.s1+1+int(c)]
+			}
+			b[0] = int32(c)
+			for j := range int(c) {
 				v, err := r.u32("links")
 				if err != nil {
 					return nil, err
@@ -308,10 +319,14 @@ func ReadHNSW(rd io.Reader) (*HNSW, error) {
 				if v >= n32 || int(levels[v]) < l || int(v) == id {
 					return nil, fmt.Errorf("knn: HNSW index: node %d links to %d on level %d, which is not a node there", id, v, l)
 				}
-				ls[l][j] = int32(v)
+				b[1+j] = int32(v)
+			}
+			if l == 0 {
+				clear(block[1+c:])
+				h.l0 = append(h.l0, block...)
 			}
 		}
-		h.links = append(h.links, ls)
+		h.up = append(h.up, up)
 	}
 	if _, err := r.r.ReadByte(); err != io.EOF {
 		if err == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,12 +30,12 @@ func indexCmd(e *env) *cobra.Command {
 		Long: `An HNSW index answers nearest-neighbour queries approximately, far faster
 than exact search on large tables. 'index build' makes one from a vector
 file, 'index search' queries it, 'index check' measures its recall@k against
-exact search, 'index delete' marks vectors deleted. The index keeps the
-vectors but not the keys: give search, check and delete the --data file it
-was built from.`,
+exact search, 'index add' inserts the vectors of another file, 'index
+delete' marks vectors deleted. The index keeps the vectors but not the keys:
+give search, check, add and delete the --data file it was built from.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(indexBuildCmd(e), indexSearchCmd(e), indexCheckCmd(e), indexDeleteCmd(e))
+	cmd.AddCommand(indexBuildCmd(e), indexSearchCmd(e), indexCheckCmd(e), indexAddCmd(e), indexDeleteCmd(e))
 	return cmd
 }
 
@@ -44,15 +46,19 @@ type indexBuildOpts struct {
 	m, efC   int
 	efSearch int
 	seed     uint64
+	workers  int
 }
 
 func indexBuildCmd(e *env) *cobra.Command {
 	o := &indexBuildOpts{}
 	cmd := &cobra.Command{
-		Use:   "build --data FILE --out index.hnsw [--metric cosine] [--m 16] [--ef-construction 200] [--seed N]",
+		Use:   "build --data FILE --out index.hnsw [--metric cosine] [--m 16] [--ef-construction 200] [--seed N] [--workers N]",
 		Short: "Build an HNSW index over the vectors of a file",
 		Long: `Build an HNSW index over every vector of --data and write it to --out.
-The same file, flags and seed always give the same index, byte for byte.
+The same file, flags and seed always give the same index, byte for byte,
+whatever the number of --workers: the vectors are inserted in rounds whose
+graph searches run in parallel against the graph as it was before the
+round, and are then linked in file order (see 'go doc knn.HNSW').
 
 Cosine (the default) stores unit-length copies of the vectors; dot ranks by
 -a·b on the vectors as they are. The two agree only on unit vectors.`,
@@ -69,7 +75,15 @@ Cosine (the default) stores unit-length copies of the vectors; dot ranks by
 	fs.IntVar(&o.efC, "ef-construction", 200, "candidate list size while inserting")
 	fs.IntVar(&o.efSearch, "ef", 50, "default candidate list size for searches, stored in the index")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the level generator")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines inserting in parallel (default: all cores); the index is the same for any number")
 	return cmd
+}
+
+func checkWorkers(n int) error {
+	if n < 0 {
+		return usagef("--workers %d: want 0 (all cores) or more", n)
+	}
+	return nil
 }
 
 func hnswConfig(m, efC, ef int, seed uint64) (knn.HNSWConfig, error) {
@@ -93,6 +107,9 @@ func runIndexBuild(e *env, o *indexBuildOpts) error {
 	if err != nil {
 		return err
 	}
+	if err := checkWorkers(o.workers); err != nil {
+		return err
+	}
 	if err := checkWritable(o.out); err != nil {
 		return err
 	}
@@ -105,9 +122,7 @@ func runIndexBuild(e *env, o *indexBuildOpts) error {
 	}
 	start := time.Now()
 	h := knn.NewHNSW(t.Dim, m, cfg)
-	for i := range t.Len() {
-		h.Add(t.Row(i))
-	}
+	h.AddBatch(t.Vectors, o.workers)
 	took := time.Since(start)
 	if err := atomicfile.Write(o.out, func(w io.Writer) error { _, err := h.WriteTo(w); return err }); err != nil {
 		return err
@@ -360,6 +375,145 @@ func runIndexCheck(e *env, o *indexCheckOpts) error {
 	fmt.Fprintf(e.stdout, "recall@%d %.4f over %d queries (ef %d, %s, %d vectors)\n", res.K, res.Recall, nq, res.Ef, res.Metric, res.Vectors)
 	fmt.Fprintf(e.stdout, "queries/s: hnsw %.0f, exact %.0f (one goroutine)\n", res.HNSWQPS, res.ExactQPS)
 	return nil
+}
+
+type indexAddOpts struct {
+	indexFlags
+	vectors string
+	metric  string
+	workers int
+}
+
+func indexAddCmd(e *env) *cobra.Command {
+	o := &indexAddOpts{}
+	cmd := &cobra.Command{
+		Use:   "add --index FILE --data FILE --vectors FILE [--workers N]",
+		Short: "Insert the vectors of another file into an HNSW index",
+		Long: `Insert every vector of --vectors into the index, and append their keys (and
+labels) and vectors to --data, the file the index was built from, so that
+the two still match. Both files are rewritten atomically (a reader sees the
+old file or the whole new one); --data keeps its format. The new vectors
+must have the index's dimension and keys that are not in --data yet;
+--metric, when given, must be the index's. The same files and --seed of the
+index give the same bytes for any number of --workers.`,
+		Example: `  latent index add --index words.hnsw --data words.txt --vectors new-words.txt
+  latent index add --index codes.hnsw --data codes.csv --vectors more.csv --metric euclidean --workers 4`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runIndexAdd(e, o) },
+	}
+	o.register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&o.vectors, "vectors", "", "vector `FILE` whose vectors (with their keys) to add")
+	fs.StringVar(&o.metric, "metric", "", "the metric the index must have (default: whatever it has)")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines inserting in parallel (default: all cores)")
+	return cmd
+}
+
+func runIndexAdd(e *env, o *indexAddOpts) error {
+	if o.vectors == "" {
+		return usagef("--vectors FILE is required")
+	}
+	if err := checkWorkers(o.workers); err != nil {
+		return err
+	}
+	var want distance.Metric
+	if o.metric != "" {
+		m, err := distance.Parse(o.metric)
+		if err != nil {
+			return usagef("--metric: %v", err)
+		}
+		want = m
+	}
+	h, t, err := o.open(e)
+	if err != nil {
+		return err
+	}
+	if o.metric != "" && want != h.Metric() {
+		return usagef("--metric %s: %s ranks by %s distance", want, o.index, h.Metric())
+	}
+	opt, _ := o.vec.options(e)
+	opt.Format = ""
+	nt, err := loadVectors(o.vectors, "", opt)
+	if err != nil {
+		return badInput(err)
+	}
+	if nt.Dim != h.Dim() {
+		return usagef("--vectors %s has vectors of dimension %d; %s has dimension %d", o.vectors, nt.Dim, o.index, h.Dim())
+	}
+	for _, k := range nt.Keys {
+		if _, dup := t.Index(k); dup {
+			return usagef("--vectors %s: key %q is already in %s", o.vectors, k, o.vec.data)
+		}
+	}
+	if t.Labels == nil && nt.Labels != nil {
+		return usagef("--vectors %s has labels; %s has none", o.vectors, o.vec.data)
+	}
+	format, err := dataFormat(o.vec.data, o.vec.format)
+	if err != nil {
+		return err
+	}
+	merged := &embedding.Table{Keys: append(t.Keys, nt.Keys...), Dim: t.Dim, Vectors: append(t.Vectors, nt.Vectors...)}
+	if t.Labels != nil {
+		labels := nt.Labels
+		if labels == nil {
+			labels = make([]string, nt.Len())
+		}
+		merged.Labels = append(t.Labels, labels...)
+	}
+	if err := merged.Check(); err != nil {
+		return badInput(err)
+	}
+	start := time.Now()
+	first := h.AddBatch(nt.Vectors, o.workers)
+	took := time.Since(start)
+	// The data first: if writing the index then fails, the two files
+	// disagree on the count, which every index verb detects and reports.
+	if err := embedding.Save(o.vec.data, merged, embedding.Options{Format: format}); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(o.index, func(w io.Writer) error { _, err := h.WriteTo(w); return err }); err != nil {
+		return err
+	}
+	if !o.vec.quiet {
+		fmt.Fprintf(e.stderr, "added %d vectors (IDs %d to %d) in %.2fs\n", nt.Len(), first, first+nt.Len()-1, took.Seconds())
+	}
+	fmt.Fprintf(e.stdout, "%s: %d vectors (%d added), %s: %d keys\n", o.index, h.Len(), nt.Len(), o.vec.data, merged.Len())
+	return nil
+}
+
+// dataFormat is the format to rewrite a --data file in: --format when given,
+// else what the name says; a .txt or .vec file is GloVe (no header line) or
+// word2vec text (a "count dimension" header) as its first line shows.
+func dataFormat(path, format string) (string, error) {
+	if format != "" {
+		f, err := embedding.ParseFormat(format)
+		if err != nil {
+			return "", usagef("--format: %v", err)
+		}
+		return f, nil
+	}
+	lower := strings.ToLower(path)
+	if strings.HasSuffix(lower, ".gz") {
+		return "", usagef("%s is gzipped: 'index add' cannot rewrite it; give an uncompressed --data file", path)
+	}
+	if !strings.HasSuffix(lower, ".txt") && !strings.HasSuffix(lower, ".vec") {
+		return "", nil // Save decides from the name
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", badInput(err)
+	}
+	defer f.Close()
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	fields := strings.Fields(line)
+	if len(fields) == 2 {
+		_, err1 := strconv.ParseInt(fields[0], 10, 64)
+		_, err2 := strconv.ParseInt(fields[1], 10, 64)
+		if err1 == nil && err2 == nil {
+			return embedding.FormatWord2Vec, nil
+		}
+	}
+	return embedding.FormatGloVe, nil
 }
 
 type indexDeleteOpts struct {
