@@ -38,7 +38,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
 	"os"
@@ -52,13 +51,10 @@ import (
 	"time"
 
 	"github.com/latent-go/latent/bench/peer"
-	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/distance"
 	"github.com/latent-go/latent/embedding"
-	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/knn"
-	"github.com/latent-go/latent/projection/pca"
 )
 
 // efResult is one row of the sweep.
@@ -143,7 +139,12 @@ func main() {
 		switch set {
 		case "fashion":
 			dim, metric = 32, distance.Euclidean
-			base, queries = loadFashion(*dataDir, dim)
+			t0 := time.Now()
+			var err error
+			if base, queries, err = peer.FashionPCA(*dataDir, dim, true); err != nil {
+				log.Fatal(err)
+			}
+			log.Printf("fashion: PCA-%d in %.1fs", dim, time.Since(t0).Seconds())
 		case "glove":
 			metric = distance.Cosine
 			base, queries, dim = loadGloVe(*glovePath, *gloveQueries)
@@ -189,8 +190,12 @@ func bench(r setResult, base, queries []float32, metric distance.Metric, efs []i
 	exact := knn.NewFlat(base, dim, metric).SearchBatch(queries, r.K, r.Threads)
 	log.Printf("%s: exact neighbours of %d queries in %.1fs", r.Set, nq, time.Since(t0).Seconds())
 	basePath, queryPath := filepath.Join(tmp, r.Set+"-base.npy"), filepath.Join(tmp, r.Set+"-queries.npy")
-	writeNPY(basePath, base, r.Base, dim)
-	writeNPY(queryPath, queries, nq, dim)
+	if err := peer.WriteNPY(basePath, base, r.Base, dim); err != nil {
+		log.Fatal(err)
+	}
+	if err := peer.WriteNPY(queryPath, queries, nq, dim); err != nil {
+		log.Fatal(err)
+	}
 	space := "l2"
 	if metric == distance.Cosine {
 		space = "cosine"
@@ -255,7 +260,11 @@ func bench(r setResult, base, queries []float32, metric distance.Metric, efs []i
 			for i, ef := range efs {
 				r.Sweep[i].HnswlibSeconds = append(r.Sweep[i].HnswlibSeconds, out.Search[i])
 				r.Sweep[i].HnswlibCPU = append(r.Sweep[i].HnswlibCPU, out.SearchCPU[i])
-				r.Sweep[i].HnswlibRecall = recall(readInts(prefix+strconv.Itoa(ef)+".npy", r.K), exact, base, queries, dim, metric)
+				found, err := peer.ReadInts(prefix+strconv.Itoa(ef)+".npy", r.K)
+				if err != nil {
+					log.Fatal(err)
+				}
+				r.Sweep[i].HnswlibRecall = recall(found, exact, base, queries, dim, metric)
 			}
 			log.Printf("%s run %d: hnswlib build %.2fs", r.Set, run+1, out.Build)
 		}
@@ -333,33 +342,6 @@ func recall(found [][]int, exact [][]knn.Neighbor, base, queries []float32, dim 
 	return float64(hit) / float64(total)
 }
 
-// loadFashion returns the PCA codes of the training images (base) and the
-// test images (queries), made as bench/knn makes them.
-func loadFashion(dir string, dims int) (base, queries []float32) {
-	load := func(name string) *dataset.Set {
-		s, err := dataset.Load(filepath.Join(dir, name), dataset.Options{})
-		if err != nil {
-			log.Fatalf("%v (fetch the data with scripts/get-data.sh fashion-mnist)", err)
-		}
-		for i := range s.X {
-			s.X[i] /= 255
-		}
-		return s
-	}
-	train, test := load("train-images-idx3-ubyte.gz"), load("t10k-images-idx3-ubyte.gz")
-	t0 := time.Now()
-	p, err := pca.Fit(train.X, train.N, train.D, dims)
-	if err != nil {
-		log.Fatal(err)
-	}
-	base = make([]float32, train.N*dims)
-	p.Transform(base, train.X, train.N)
-	queries = make([]float32, test.N*dims)
-	p.Transform(queries, test.X, test.N)
-	log.Printf("fashion: PCA-%d of %d×%d in %.1fs", dims, train.N, train.D, time.Since(t0).Seconds())
-	return base, queries
-}
-
 // loadGloVe reads the GloVe vectors and holds out nq words drawn with a
 // fixed seed as the queries.
 func loadGloVe(path string, nq int) (base, queries []float32, dim int) {
@@ -404,29 +386,4 @@ func cpuSeconds() float64 {
 		log.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
-func writeNPY(path string, x []float32, n, d int) {
-	if err := atomicfile.Write(path, func(w io.Writer) error { return dataset.WriteNPY(w, n, d, x) }); err != nil {
-		log.Fatal(err)
-	}
-}
-
-// readInts reads an int64 NPY matrix of width k written by the peer.
-func readInts(path string, k int) [][]int {
-	s, err := dataset.Load(path, dataset.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if s.D != k {
-		log.Fatalf("%s: %d columns, want %d", path, s.D, k)
-	}
-	out := make([][]int, s.N)
-	for i := range out {
-		out[i] = make([]int, k)
-		for j := range k {
-			out[i][j] = int(s.X[i*k+j])
-		}
-	}
-	return out
 }

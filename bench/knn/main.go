@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -38,12 +37,9 @@ import (
 
 	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/cluster"
-	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/distance"
-	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/knn"
-	"github.com/latent-go/latent/projection/pca"
 )
 
 type knnResult struct {
@@ -98,7 +94,12 @@ func main() {
 		log.Fatalf("run from the repository root: %v", err)
 	}
 
-	base, queries := loadData(*dataDir, *dims)
+	t0 := time.Now()
+	base, queries, err := peer.FashionPCA(*dataDir, *dims, true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("PCA-%d of Fashion-MNIST in %.1fs", *dims, time.Since(t0).Seconds())
 	nb, nq, d := len(base) / *dims, len(queries) / *dims, *dims
 	tmp, err := os.MkdirTemp("", "latent-bench-knn")
 	if err != nil {
@@ -106,8 +107,12 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	basePath, queryPath := filepath.Join(tmp, "base.npy"), filepath.Join(tmp, "queries.npy")
-	writeNPY(basePath, base, nb, d)
-	writeNPY(queryPath, queries, nq, d)
+	if err := peer.WriteNPY(basePath, base, nb, d); err != nil {
+		log.Fatal(err)
+	}
+	if err := peer.WriteNPY(queryPath, queries, nq, d); err != nil {
+		log.Fatal(err)
+	}
 	env := peer.Env(*threads)
 
 	var knnResults []knnResult
@@ -133,7 +138,10 @@ func main() {
 				out := filepath.Join(tmp, "ids.npy")
 				res := runPeer(*python, env, script, "knn", basePath, queryPath, m.String(), strconv.Itoa(*k), out)
 				r.SklearnSeconds = append(r.SklearnSeconds, res.Seconds)
-				theirs = readInts(out, *k)
+				var err error
+				if theirs, err = peer.ReadInts(out, *k); err != nil {
+					log.Fatal(err)
+				}
 			}
 			peer.Alternate(run, latent, sk)
 			log.Printf("%s run %d: latent %.3fs, scikit-learn %.3fs", m, run+1, r.LatentSeconds[run], r.SklearnSeconds[run])
@@ -163,7 +171,10 @@ func main() {
 				out := filepath.Join(tmp, "labels.npy")
 				res := runPeer(*python, env, script, "kmeans", basePath, strconv.Itoa(*clusters), strconv.Itoa(*nInit), strconv.Itoa(int(seed)), out)
 				km.SklearnSeconds = append(km.SklearnSeconds, res.Seconds)
-				labels := readInts(out, 1)
+				labels, err := peer.ReadInts(out, 1)
+				if err != nil {
+					log.Fatal(err)
+				}
 				flat := make([]int, len(labels))
 				for i, l := range labels {
 					flat[i] = l[0]
@@ -204,39 +215,6 @@ func main() {
 	}
 }
 
-// loadData returns the PCA codes of the training images (base) and the test
-// images (queries).
-func loadData(dir string, dims int) (base, queries []float32) {
-	load := func(name string) *dataset.Set {
-		s, err := dataset.Load(filepath.Join(dir, name), dataset.Options{})
-		if err != nil {
-			log.Fatalf("%v (fetch the data with scripts/get-data.sh fashion-mnist)", err)
-		}
-		for i := range s.X {
-			s.X[i] /= 255
-		}
-		return s
-	}
-	train, test := load("train-images-idx3-ubyte.gz"), load("t10k-images-idx3-ubyte.gz")
-	t0 := time.Now()
-	p, err := pca.Fit(train.X, train.N, train.D, dims)
-	if err != nil {
-		log.Fatal(err)
-	}
-	base = make([]float32, train.N*dims)
-	p.Transform(base, train.X, train.N)
-	queries = make([]float32, test.N*dims)
-	p.Transform(queries, test.X, test.N)
-	log.Printf("PCA-%d of %d×%d in %.1fs", dims, train.N, train.D, time.Since(t0).Seconds())
-	return base, queries
-}
-
-func writeNPY(path string, x []float32, n, d int) {
-	if err := atomicfile.Write(path, func(w io.Writer) error { return dataset.WriteNPY(w, n, d, x) }); err != nil {
-		log.Fatal(err)
-	}
-}
-
 type peerResult struct {
 	Seconds float64 `json:"seconds"`
 	Inertia float64 `json:"inertia"`
@@ -248,25 +226,6 @@ func runPeer(python string, env []string, args ...string) peerResult {
 		log.Fatal(err)
 	}
 	return r
-}
-
-// readInts reads an int64 NPY matrix of width k written by the peer.
-func readInts(path string, k int) [][]int {
-	s, err := dataset.Load(path, dataset.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if s.D != k {
-		log.Fatalf("%s: %d columns, want %d", path, s.D, k)
-	}
-	out := make([][]int, s.N)
-	for i := range out {
-		out[i] = make([]int, k)
-		for j := range k {
-			out[i][j] = int(s.X[i*k+j])
-		}
-	}
-	return out
 }
 
 // compareSets counts queries whose neighbour ID sets are identical, those

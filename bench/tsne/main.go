@@ -39,7 +39,6 @@ import (
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/internal/f32"
-	"github.com/latent-go/latent/projection/pca"
 	"github.com/latent-go/latent/projection/quality"
 	"github.com/latent-go/latent/projection/tsne"
 )
@@ -87,7 +86,12 @@ func main() {
 	if _, err := os.Stat(script); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
-	codes := loadCodes(*dataDir, *dims)
+	t0 := time.Now()
+	codes, _, err := peer.FashionPCA(*dataDir, *dims, false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("PCA-%d of Fashion-MNIST in %.1fs", *dims, time.Since(t0).Seconds())
 	all := len(codes) / *dims
 	*n = min(*n, all)
 	x := codes[:*n**dims]
@@ -175,26 +179,6 @@ func main() {
 	if r.FullPoints > 0 {
 		fmt.Printf("latent on all %d points: %.1f s (neighbour search included), KL %.4f\n", r.FullPoints, r.FullSeconds, r.FullKL)
 	}
-}
-
-// loadCodes returns the PCA codes of the 60,000 training images.
-func loadCodes(dir string, dims int) []float32 {
-	s, err := dataset.Load(filepath.Join(dir, "train-images-idx3-ubyte.gz"), dataset.Options{})
-	if err != nil {
-		log.Fatalf("%v (fetch the data with scripts/get-data.sh fashion-mnist)", err)
-	}
-	for i := range s.X {
-		s.X[i] /= 255
-	}
-	t0 := time.Now()
-	p, err := pca.Fit(s.X, s.N, s.D, dims)
-	if err != nil {
-		log.Fatal(err)
-	}
-	codes := make([]float32, s.N*dims)
-	p.Transform(codes, s.X, s.N)
-	log.Printf("PCA-%d of %d×%d in %.1fs", dims, s.N, s.D, time.Since(t0).Seconds())
-	return codes
 }
 
 type peerResult struct {

@@ -1,0 +1,74 @@
+package peer
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/latent-go/latent/dataset"
+	"github.com/latent-go/latent/internal/atomicfile"
+	"github.com/latent-go/latent/projection/pca"
+)
+
+// FashionPCA returns the data most suites share: the Fashion-MNIST images
+// in dir (scripts/get-data.sh fashion-mnist), pixels scaled to [0, 1],
+// reduced to dims dimensions by a PCA fitted on the 60,000 training images.
+// It returns the training codes and, when withTest is set, the 10,000 test
+// codes (else nil).
+func FashionPCA(dir string, dims int, withTest bool) (train, test []float32, err error) {
+	load := func(name string) (*dataset.Set, error) {
+		s, err := dataset.Load(filepath.Join(dir, name), dataset.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("%w (fetch the data with scripts/get-data.sh fashion-mnist)", err)
+		}
+		for i := range s.X {
+			s.X[i] /= 255
+		}
+		return s, nil
+	}
+	tr, err := load("train-images-idx3-ubyte.gz")
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := pca.Fit(tr.X, tr.N, tr.D, dims)
+	if err != nil {
+		return nil, nil, err
+	}
+	train = make([]float32, tr.N*dims)
+	p.Transform(train, tr.X, tr.N)
+	if withTest {
+		te, err := load("t10k-images-idx3-ubyte.gz")
+		if err != nil {
+			return nil, nil, err
+		}
+		test = make([]float32, te.N*dims)
+		p.Transform(test, te.X, te.N)
+	}
+	return train, test, nil
+}
+
+// WriteNPY writes the n×d matrix x to path as NPY, atomically, for a peer
+// script to read.
+func WriteNPY(path string, x []float32, n, d int) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return dataset.WriteNPY(w, n, d, x) })
+}
+
+// ReadInts reads an integer NPY matrix of width k that a peer wrote (its
+// neighbour IDs or labels), one slice per row.
+func ReadInts(path string, k int) ([][]int, error) {
+	s, err := dataset.Load(path, dataset.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if s.D != k {
+		return nil, fmt.Errorf("%s: %d columns, want %d", path, s.D, k)
+	}
+	out := make([][]int, s.N)
+	for i := range out {
+		out[i] = make([]int, k)
+		for j := range k {
+			out[i][j] = int(s.X[i*k+j])
+		}
+	}
+	return out, nil
+}
