@@ -62,33 +62,15 @@ func LearnPhrases(ctx context.Context, s *Source, opt PhraseOptions) (*Phrases, 
 	}
 	// One table counts words ("a") and pairs ("a b"); a space cannot occur
 	// inside a token.
-	counts := make(map[string]*int64)
-	var tokens, pruned int64
-	bump := func(key []byte) {
-		if c, ok := counts[string(key)]; ok {
-			*c++
-			return
-		}
-		c := int64(1)
-		counts[string(key)] = &c
-		if len(counts) > pruneAt {
-			for len(counts) > pruneAt*3/4 {
-				pruned++
-				for k, c := range counts {
-					if *c < pruned {
-						delete(counts, k)
-					}
-				}
-			}
-		}
-	}
+	counts := newCounter(pruneAt)
+	var tokens int64
 	var prev, key []byte
 	err := s.eachTokens(ctx, func(tok []byte) {
 		tokens++
-		bump(tok)
+		counts.add(tok)
 		if len(prev) > 0 {
 			key = append(append(append(key[:0], prev...), ' '), tok...)
-			bump(key)
+			counts.add(key)
 		}
 		prev = append(prev[:0], tok...)
 	}, func() error {
@@ -98,13 +80,13 @@ func LearnPhrases(ctx context.Context, s *Source, opt PhraseOptions) (*Phrases, 
 	if err != nil {
 		return nil, err
 	}
-	p := &Phrases{pairs: make(map[string]struct{}), Pruned: pruned}
-	for k, c := range counts {
+	p := &Phrases{pairs: make(map[string]struct{}), Pruned: counts.pruned}
+	for k, c := range counts.n {
 		a, b, ok := strings.Cut(k, " ")
 		if !ok || *c < minCount {
 			continue
 		}
-		ca, cb := counts[a], counts[b]
+		ca, cb := counts.n[a], counts.n[b]
 		if ca == nil || cb == nil || *ca < minCount || *cb < minCount {
 			continue
 		}

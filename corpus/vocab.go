@@ -63,43 +63,23 @@ func BuildVocab(ctx context.Context, s *Source, opt VocabOptions) (*Vocab, error
 	if pruneAt == 0 {
 		pruneAt = 20_000_000
 	}
-	// Counts live behind pointers so that counting a known word looks the
-	// map up without converting the token to a string (no allocation).
-	counts := make(map[string]*int64)
+	counts := newCounter(pruneAt)
 	var tokens int64
-	var pruned int64
 	err := s.eachTokens(ctx, func(tok []byte) {
 		tokens++
-		if c, ok := counts[string(tok)]; ok {
-			*c++
-			return
-		}
-		c := int64(1)
-		counts[string(tok)] = &c
-		if len(counts) > pruneAt {
-			// Drop ever more words until the table is back under its bound,
-			// raising the floor like word2vec's ReduceVocab.
-			for len(counts) > pruneAt*3/4 {
-				pruned++
-				for w, c := range counts {
-					if *c < pruned {
-						delete(counts, w)
-					}
-				}
-			}
-		}
+		counts.add(tok)
 	}, func() error { return nil })
 	if err != nil {
 		return nil, err
 	}
-	v := &Vocab{Tokens: tokens, Distinct: len(counts), Pruned: pruned, MinCount: minCount}
-	for w, c := range counts {
+	v := &Vocab{Tokens: tokens, Distinct: len(counts.n), Pruned: counts.pruned, MinCount: minCount}
+	for w, c := range counts.n {
 		if *c >= int64(minCount) {
 			v.Words = append(v.Words, w)
 		}
 	}
 	slices.SortFunc(v.Words, func(a, b string) int {
-		if c := cmp.Compare(*counts[b], *counts[a]); c != 0 {
+		if c := cmp.Compare(*counts.n[b], *counts.n[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
@@ -108,12 +88,12 @@ func BuildVocab(ctx context.Context, s *Source, opt VocabOptions) (*Vocab, error
 		v.Words = v.Words[:opt.MaxVocab:opt.MaxVocab]
 	}
 	if len(v.Words) == 0 {
-		return nil, fmt.Errorf("corpus: %w: none of the %d distinct words occurs %d times or more (lower the minimum count)", ErrEmptyVocab, len(counts), minCount)
+		return nil, fmt.Errorf("corpus: %w: none of the %d distinct words occurs %d times or more (lower the minimum count)", ErrEmptyVocab, len(counts.n), minCount)
 	}
 	v.Counts = make([]int64, len(v.Words))
 	for i, w := range v.Words {
-		v.Counts[i] = *counts[w]
-		v.Total += *counts[w]
+		v.Counts[i] = *counts.n[w]
+		v.Total += *counts.n[w]
 	}
 	v.buildIndex()
 	return v, nil
@@ -165,4 +145,41 @@ func (v *Vocab) Encode(dst []int32, tokens []string) []int32 {
 		}
 	}
 	return dst
+}
+
+// counter counts tokens (or any keys) in a table of at most max entries:
+// past that, the rarest are dropped with an ever higher floor until a
+// quarter of the table is free, as word2vec's ReduceVocab does, so that
+// counting a corpus with endless distinct strings stays in bounded memory.
+type counter struct {
+	// n holds the counts behind pointers, so that counting a known key
+	// looks the map up without converting it to a string (no allocation).
+	n   map[string]*int64
+	max int
+	// pruned is the floor: keys seen fewer times were dropped, and every
+	// count may be short by up to pruned.
+	pruned int64
+}
+
+func newCounter(max int) *counter {
+	return &counter{n: make(map[string]*int64), max: max}
+}
+
+func (c *counter) add(key []byte) {
+	if p, ok := c.n[string(key)]; ok {
+		*p++
+		return
+	}
+	one := int64(1)
+	c.n[string(key)] = &one
+	if len(c.n) > c.max {
+		for len(c.n) > c.max*3/4 {
+			c.pruned++
+			for k, p := range c.n {
+				if *p < c.pruned {
+					delete(c.n, k)
+				}
+			}
+		}
+	}
 }
