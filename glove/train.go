@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/latent-go/latent/embedding"
+
+	"github.com/latent-go/latent/internal/f32"
 )
 
 // Streams of the PCG generator seeded with Config.Seed, one per use, so
@@ -272,7 +274,7 @@ func (m *model) update(i, j uint32, logX, f float32) float64 {
 	dim := m.dim
 	wi, gi := m.row(m.w, int(i))
 	cj, gj := m.row(m.c, int(j))
-	diff := dot(wi[:dim], cj[:dim]) + wi[dim] + cj[dim] - logX
+	diff := f32.Dot16(wi[:dim], cj[:dim]) + wi[dim] + cj[dim] - logX
 	fdiff := f * diff
 	cost := 0.5 * float64(fdiff) * float64(diff)
 	fdiff *= m.eta
@@ -293,24 +295,6 @@ func (m *model) update(i, j uint32, logX, f float32) float64 {
 	gi[dim] += fdiff
 	gj[dim] += fdiff
 	return cost
-}
-
-// dot returns Σ a[k]·b[k] with four float32 accumulators, which breaks the
-// chain of dependent additions that a single accumulator makes.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	k := 0
-	for ; k+4 <= len(a); k += 4 {
-		s0 += a[k] * b[k]
-		s1 += a[k+1] * b[k+1]
-		s2 += a[k+2] * b[k+2]
-		s3 += a[k+3] * b[k+3]
-	}
-	for ; k < len(a); k++ {
-		s0 += a[k] * b[k]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
