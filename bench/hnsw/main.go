@@ -53,7 +53,6 @@ import (
 	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/distance"
 	"github.com/latent-go/latent/embedding"
-	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/knn"
 )
 
@@ -111,11 +110,9 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench/hnsw: ")
 
-	runtime.GOMAXPROCS(*threads)
-	f32.SetWorkers(*threads)
-	script := filepath.Join("bench", "peers", "hnswlib_bench.py")
-	if _, err := os.Stat(script); err != nil {
-		log.Fatalf("run from the repository root: %v", err)
+	script, err := peer.Setup(*threads, "hnswlib_bench.py")
+	if err != nil {
+		log.Fatal(err)
 	}
 	var efs []int
 	for _, s := range strings.Split(*efsFlag, ",") {
@@ -139,12 +136,9 @@ func main() {
 		switch set {
 		case "fashion":
 			dim, metric = 32, distance.Euclidean
-			t0 := time.Now()
-			var err error
 			if base, queries, err = peer.FashionPCA(*dataDir, dim, true); err != nil {
 				log.Fatal(err)
 			}
-			log.Printf("fashion: PCA-%d in %.1fs", dim, time.Since(t0).Seconds())
 		case "glove":
 			metric = distance.Cosine
 			base, queries, dim = loadGloVe(*glovePath, *gloveQueries)

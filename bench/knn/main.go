@@ -38,7 +38,6 @@ import (
 	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/cluster"
 	"github.com/latent-go/latent/distance"
-	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/knn"
 )
 
@@ -87,19 +86,15 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench/knn: ")
 
-	runtime.GOMAXPROCS(*threads)
-	f32.SetWorkers(*threads)
-	script := filepath.Join("bench", "peers", "sklearn_knn.py")
-	if _, err := os.Stat(script); err != nil {
-		log.Fatalf("run from the repository root: %v", err)
+	script, err := peer.Setup(*threads, "sklearn_knn.py")
+	if err != nil {
+		log.Fatal(err)
 	}
 
-	t0 := time.Now()
 	base, queries, err := peer.FashionPCA(*dataDir, *dims, true)
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("PCA-%d of Fashion-MNIST in %.1fs", *dims, time.Since(t0).Seconds())
 	nb, nq, d := len(base) / *dims, len(queries) / *dims, *dims
 	tmp, err := os.MkdirTemp("", "latent-bench-knn")
 	if err != nil {

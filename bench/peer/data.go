@@ -3,7 +3,9 @@ package peer
 import (
 	"fmt"
 	"io"
+	"log"
 	"path/filepath"
+	"time"
 
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/atomicfile"
@@ -14,7 +16,7 @@ import (
 // in dir (scripts/get-data.sh fashion-mnist), pixels scaled to [0, 1],
 // reduced to dims dimensions by a PCA fitted on the 60,000 training images.
 // It returns the training codes and, when withTest is set, the 10,000 test
-// codes (else nil).
+// codes (else nil). It logs how long the PCA took.
 func FashionPCA(dir string, dims int, withTest bool) (train, test []float32, err error) {
 	load := func(name string) (*dataset.Set, error) {
 		s, err := dataset.Load(filepath.Join(dir, name), dataset.Options{})
@@ -30,6 +32,7 @@ func FashionPCA(dir string, dims int, withTest bool) (train, test []float32, err
 	if err != nil {
 		return nil, nil, err
 	}
+	t0 := time.Now()
 	p, err := pca.Fit(tr.X, tr.N, tr.D, dims)
 	if err != nil {
 		return nil, nil, err
@@ -44,6 +47,7 @@ func FashionPCA(dir string, dims int, withTest bool) (train, test []float32, err
 		test = make([]float32, te.N*dims)
 		p.Transform(test, te.X, te.N)
 	}
+	log.Printf("PCA-%d of Fashion-MNIST in %.1fs", dims, time.Since(t0).Seconds())
 	return train, test, nil
 }
 

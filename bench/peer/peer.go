@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/latent-go/latent/internal/f32"
 )
 
 // Env is the environment for a peer limited to threads threads: its BLAS
@@ -67,4 +71,17 @@ func Alternate(run int, a, b func()) {
 	}
 	b()
 	a()
+}
+
+// Setup gives latent's side threads goroutines (GOMAXPROCS and the GEMM
+// workers) and returns the path of the peer script bench/peers/name,
+// checking that it is there: the suites run from the repository root.
+func Setup(threads int, name string) (string, error) {
+	runtime.GOMAXPROCS(threads)
+	f32.SetWorkers(threads)
+	script := filepath.Join("bench", "peers", name)
+	if _, err := os.Stat(script); err != nil {
+		return "", fmt.Errorf("run from the repository root: %w", err)
+	}
+	return script, nil
 }

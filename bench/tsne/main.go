@@ -38,7 +38,6 @@ import (
 	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/dataset"
 	"github.com/latent-go/latent/internal/atomicfile"
-	"github.com/latent-go/latent/internal/f32"
 	"github.com/latent-go/latent/projection/quality"
 	"github.com/latent-go/latent/projection/tsne"
 )
@@ -80,18 +79,14 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench/tsne: ")
 
-	runtime.GOMAXPROCS(*threads)
-	f32.SetWorkers(*threads)
-	script := filepath.Join("bench", "peers", "sklearn_tsne.py")
-	if _, err := os.Stat(script); err != nil {
-		log.Fatalf("run from the repository root: %v", err)
+	script, err := peer.Setup(*threads, "sklearn_tsne.py")
+	if err != nil {
+		log.Fatal(err)
 	}
-	t0 := time.Now()
 	codes, _, err := peer.FashionPCA(*dataDir, *dims, false)
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("PCA-%d of Fashion-MNIST in %.1fs", *dims, time.Since(t0).Seconds())
 	all := len(codes) / *dims
 	*n = min(*n, all)
 	x := codes[:*n**dims]
