@@ -68,8 +68,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Short: "Autoencoders and embeddings in pure Go",
 		Long: `latent trains autoencoders on tables and images, compares them with PCA at the
 same bottleneck, and turns data into codes, reconstructions and errors; it
-detects anomalies with calibrated false-positive rates, and searches, clusters
-and maps vectors (autoencoder codes or word vectors).
+detects anomalies with calibrated false-positive rates; it trains word2vec and
+GloVe vectors from text and evaluates them; and it searches, clusters and maps
+vectors (autoencoder codes or word vectors).
 
 Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.`,
 		Example: `  latent demo                                  # train on built-in digits, compare with PCA
@@ -77,7 +78,8 @@ Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.`,
   latent encode --model model.latent --data train.csv --out codes.csv
   latent eval --model model.latent --data test.csv
   latent anomaly eval --data builtin:digits --anomaly-label 9
-  latent project --method tsne --data codes.csv --plot map.png`,
+  latent project --method tsne --data codes.csv --plot map.png
+  latent words train corpus.txt --out vectors.txt`,
 		Version:       latent.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
