@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -240,40 +239,7 @@ func runIndexSearch(e *env, o *indexSearchOpts) error {
 		}
 		results[qi] = res
 	}
-	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		for qi, res := range results {
-			line := queryJSON{Query: names[qi], Neighbors: make([]neighborJSON, len(res))}
-			for j, nb := range res {
-				line.Neighbors[j] = neighborJSON{Key: t.Keys[nb.ID], Distance: nb.Dist}
-				if t.Labels != nil {
-					line.Neighbors[j].Label = t.Labels[nb.ID]
-				}
-			}
-			if err := enc.Encode(line); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for qi, res := range results {
-		if qi > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		fmt.Fprintf(e.stdout, "%s: %d nearest by %s distance (approximate)\n", names[qi], len(res), h.Metric())
-		tw := newTable(e.stdout)
-		for j, nb := range res {
-			key := t.Keys[nb.ID]
-			if t.Labels != nil {
-				key += " [" + t.Labels[nb.ID] + "]"
-			}
-			tw.row(fmt.Sprintf("%4d", j+1), key, strconv.FormatFloat(float64(nb.Dist), 'g', 6, 32))
-		}
-		if err := tw.flush(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeNeighbors(e.stdout, t, names, results, fmt.Sprintf("%s distance (approximate)", h.Metric()), o.json)
 }
 
 type indexCheckOpts struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -213,38 +214,11 @@ func runNeighbors(e *env, o *neighborsOpts) error {
 			results[qi] = dropSelf(res, self[qi], o.k)
 		}
 	}
-	if o.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for qi, res := range results {
-			line := queryJSON{Query: names[qi], Neighbors: make([]neighborJSON, len(res))}
-			for j, nb := range res {
-				line.Neighbors[j] = neighborJSON{Key: t.Keys[nb.ID], Distance: nb.Dist}
-				if t.Labels != nil {
-					line.Neighbors[j].Label = t.Labels[nb.ID]
-				}
-			}
-			if err := enc.Encode(line); err != nil {
-				return err
-			}
-		}
-		return nil
+	if err := writeNeighbors(e.stdout, t, names, results, fmt.Sprintf("%s distance", m), o.asJSON); err != nil {
+		return err
 	}
-	for qi, res := range results {
-		if qi > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		fmt.Fprintf(e.stdout, "%s: %d nearest by %s distance\n", names[qi], len(res), m)
-		tw := newTable(e.stdout)
-		for j, nb := range res {
-			key := t.Keys[nb.ID]
-			if t.Labels != nil {
-				key += " [" + t.Labels[nb.ID] + "]"
-			}
-			tw.row(fmt.Sprintf("%4d", j+1), key, strconv.FormatFloat(float64(nb.Dist), 'g', 6, 32))
-		}
-		if err := tw.flush(); err != nil {
-			return err
-		}
+	if o.asJSON {
+		return nil
 	}
 	if !o.vec.quiet {
 		fmt.Fprintf(e.stderr, "searched %d vectors of dimension %d from %s\n", t.Len(), t.Dim, filepath.Base(o.vec.data))
@@ -289,4 +263,43 @@ func (v *vectorFlags) queries(e *env, t *embedding.Table, keys []string, queryFi
 		self = append(self, i)
 	}
 	return q, names, self, nil
+}
+
+// writeNeighbors prints each query's neighbours: one JSON line per query
+// with asJSON, else a table per query headed "NAME: K nearest by HOW".
+func writeNeighbors(w io.Writer, t *embedding.Table, names []string, results [][]knn.Neighbor, how string, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		for qi, res := range results {
+			line := queryJSON{Query: names[qi], Neighbors: make([]neighborJSON, len(res))}
+			for j, nb := range res {
+				line.Neighbors[j] = neighborJSON{Key: t.Keys[nb.ID], Distance: nb.Dist}
+				if t.Labels != nil {
+					line.Neighbors[j].Label = t.Labels[nb.ID]
+				}
+			}
+			if err := enc.Encode(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for qi, res := range results {
+		if qi > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s: %d nearest by %s\n", names[qi], len(res), how)
+		tw := newTable(w)
+		for j, nb := range res {
+			key := t.Keys[nb.ID]
+			if t.Labels != nil {
+				key += " [" + t.Labels[nb.ID] + "]"
+			}
+			tw.row(fmt.Sprintf("%4d", j+1), key, strconv.FormatFloat(float64(nb.Dist), 'g', 6, 32))
+		}
+		if err := tw.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
