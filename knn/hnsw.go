@@ -765,9 +765,8 @@ func (x item) dist() float32 {
 	return math.Float32frombits(b)
 }
 
-// minHeap is a binary heap of items with the nearest at the root; maxHeap
-// has the farthest there (ties: the larger ID). Plain slices and inlined
-// comparisons, no container/heap interface.
+// minHeap is a binary heap of items with the nearest at the root: a plain
+// slice and inlined comparisons, no container/heap interface.
 type minHeap []item
 
 func (p *minHeap) push(x item) {
@@ -791,6 +790,17 @@ func (p *minHeap) pop() item {
 	n := len(h) - 1
 	x := h[n]
 	h = h[:n]
+	if n > 0 {
+		h.replaceTop(x)
+	}
+	*p = h
+	return top
+}
+
+// replaceTop replaces the root by x and restores the heap: a pop and a
+// push in one sift.
+func (h minHeap) replaceTop(x item) {
+	n := len(h)
 	i := 0
 	for {
 		c := 2*i + 1
@@ -806,80 +816,19 @@ func (p *minHeap) pop() item {
 		h[i] = h[c]
 		i = c
 	}
-	if n > 0 {
-		h[i] = x
-	}
-	*p = h
-	return top
-}
-
-type maxHeap []item
-
-// replaceTop replaces the root (the farthest) by x, which must not be
-// farther, and restores the heap: a push and a pop in one sift.
-func (p maxHeap) replaceTop(x item) {
-	h := p
-	n := len(h)
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if r := c + 1; r < n && h[c] < h[r] {
-			c = r
-		}
-		if !(x < h[c]) {
-			break
-		}
-		h[i] = h[c]
-		i = c
-	}
 	h[i] = x
 }
 
-func (p *maxHeap) push(x item) {
-	h := append(*p, x)
-	i := len(h) - 1
-	for i > 0 {
-		par := (i - 1) / 2
-		if !(h[par] < x) {
-			break
-		}
-		h[i] = h[par]
-		i = par
-	}
-	h[i] = x
-	*p = h
-}
+// maxHeap has the farthest item at the root (ties: the larger ID). It is
+// a minHeap of complemented items: ^x reverses the order of items, ties
+// included, since an item is one unsigned integer.
+type maxHeap struct{ h minHeap }
 
-func (p *maxHeap) pop() item {
-	h := *p
-	top := h[0]
-	n := len(h) - 1
-	x := h[n]
-	h = h[:n]
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if r := c + 1; r < n && h[c] < h[r] {
-			c = r
-		}
-		if !(x < h[c]) {
-			break
-		}
-		h[i] = h[c]
-		i = c
-	}
-	if n > 0 {
-		h[i] = x
-	}
-	*p = h
-	return top
-}
+func (p *maxHeap) push(x item)       { p.h.push(^x) }
+func (p *maxHeap) pop() item         { return ^p.h.pop() }
+func (p *maxHeap) top() item         { return ^p.h[0] }
+func (p *maxHeap) replaceTop(x item) { p.h.replaceTop(^x) }
+func (p *maxHeap) len() int          { return len(p.h) }
 
 // hsearcher is the scratch space of one search or insertion: visited marks
 // stamped with a generation number, so that clearing them between
@@ -934,7 +883,7 @@ func (s *hsearcher) reset() {
 func (h *HNSW) searchLayer(s *hsearcher, q []float32, ep []item, ef, l int, liveOnly bool) []item {
 	s.reset()
 	mark, epoch := s.mark, s.epoch
-	cand, res := s.cand[:0], s.res[:0]
+	cand, res := s.cand[:0], maxHeap{s.res.h[:0]}
 	for _, e := range ep {
 		if mark[e.id()] == epoch {
 			continue
@@ -945,12 +894,12 @@ func (h *HNSW) searchLayer(s *hsearcher, q []float32, ep []item, ef, l int, live
 			res.push(e)
 		}
 	}
-	for len(res) > ef {
+	for res.len() > ef {
 		res.pop()
 	}
 	for len(cand) > 0 {
 		c := cand.pop()
-		if len(res) >= ef && res[0] < c {
+		if res.len() >= ef && res.top() < c {
 			break
 		}
 		// Gather the unvisited neighbours, then measure them together.
@@ -978,10 +927,10 @@ func (h *HNSW) searchLayer(s *hsearcher, q []float32, ep []item, ef, l int, live
 		h.dists(q, ids, ds)
 		for k, n := range ids {
 			x := mkItem(ds[k], n)
-			if len(res) < ef || x < res[0] {
+			if res.len() < ef || x < res.top() {
 				cand.push(x)
 				if !liveOnly || !h.deleted[n] {
-					if len(res) < ef {
+					if res.len() < ef {
 						res.push(x)
 					} else {
 						res.replaceTop(x)
@@ -992,7 +941,10 @@ func (h *HNSW) searchLayer(s *hsearcher, q []float32, ep []item, ef, l int, live
 		s.ids = ids
 	}
 	// Sorting the heap's array beats popping it: items are plain integers.
-	out := append(s.out[:0], res...)
+	out := s.out[:0]
+	for _, x := range res.h {
+		out = append(out, ^x)
+	}
 	slices.Sort(out)
 	s.cand, s.res, s.out = cand, res, out
 	return out

@@ -54,15 +54,15 @@ func TestItemOrder(t *testing.T) {
 	for _, x := range all[len(all)/2:] {
 		best.push(x)
 	}
-	for len(best) > 100 {
+	for best.len() > 100 {
 		best.pop()
 	}
 	for _, x := range slices.Backward(all[:len(all)/2]) {
-		if x < best[0] {
+		if x < best.top() {
 			best.replaceTop(x)
 		}
 	}
-	for i := range best {
+	for i := range best.len() {
 		if want := all[99-i]; best.pop() != want {
 			t.Fatalf("replaceTop: pop %d is not %v", i, want)
 		}
