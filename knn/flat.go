@@ -60,6 +60,14 @@ type Flat struct {
 	// Cosine (0 for a zero row), and is nil otherwise.
 	norm    []float32
 	maxNorm float64 // the largest ‖x‖, for the error bound
+	// For Euclidean and SqEuclidean (see window.go): the principal axis,
+	// the row IDs sorted by their projection on it, and those projections.
+	// axis is nil when the window is not used.
+	axis  []float64
+	order []int32
+	proj  []float64
+	// codes is nil unless FilterI8 has a kernel here (see codes.go).
+	codes *codes
 }
 
 // Block sizes: a block of queries against a block of base vectors is one
@@ -109,8 +117,14 @@ func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
 			}
 		}
 	}
-	if m == distance.Dot {
+	switch m {
+	case distance.Dot:
 		f.norm = nil
+	case distance.Euclidean, distance.SqEuclidean:
+		f.sortByAxis()
+		if f.axis != nil && useCodes {
+			f.buildCodes()
+		}
 	}
 	return f
 }
@@ -160,6 +174,13 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// With a window, queries are answered in the order of their
+	// projections, so that a block's queries need about the same vectors.
+	var idx []int32
+	var pq []float64
+	if f.axis != nil {
+		idx, pq = f.sortQueries(queries, nq)
+	}
 	blocks := (nq + qBlock - 1) / qBlock
 	workers = min(workers, blocks)
 	var next atomic.Int64
@@ -175,7 +196,19 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 					return
 				}
 				lo, hi := b*qBlock, min((b+1)*qBlock, nq)
-				s.block(queries[lo*f.dim:hi*f.dim], out[lo:hi])
+				if idx == nil {
+					s.block(queries[lo*f.dim:hi*f.dim], nil, out[lo:hi])
+					continue
+				}
+				d := f.dim
+				res := s.res[:hi-lo]
+				for i, j := range idx[lo:hi] {
+					copy(s.qbuf[i*d:(i+1)*d], queries[int(j)*d:(int(j)+1)*d])
+				}
+				s.block(s.qbuf[:(hi-lo)*d], pq[lo:hi], res)
+				for i, j := range idx[lo:hi] {
+					out[j] = res[i]
+				}
 			}
 		}()
 	}
@@ -192,48 +225,95 @@ type searcher struct {
 	cand  []cand
 	exact exactHeap
 	sel   []int32 // xBlock positions of a row that pass the cut-off
+	// With a window: the block's queries, their results and ‖q‖², in
+	// the order of their projections, and a block of base vectors and
+	// their norms copied from the sorted order.
+	qbuf []float32
+	res  [][]Neighbor
+	qq   []float64
+	xbuf []float32
+	nbuf []float32
+	tile tile
 }
 
 func (f *Flat) newSearcher(k, nq int) *searcher {
+	if f.codes != nil {
+		nq = max(nq, 8) // a tile's heaps
+	}
 	s := &searcher{f: f, k: k, heaps: make([]candHeap, nq)}
 	if f.metric != distance.Manhattan {
 		s.prod = make([]float32, nq*min(f.n, xBlock))
 		s.sel = make([]int32, min(f.n, xBlock))
 	}
+	if f.axis != nil {
+		s.qbuf = make([]float32, nq*f.dim)
+		s.res = make([][]Neighbor, nq)
+		s.qq = make([]float64, nq)
+		s.xbuf = make([]float32, min(f.n, xBlock)*f.dim)
+		s.nbuf = make([]float32, min(f.n, xBlock))
+	}
 	return s
 }
 
-// block answers the queries q (rows of dim values) into out.
-func (s *searcher) block(q []float32, out [][]Neighbor) {
+// block answers the queries q (rows of dim values) into out. pq holds the
+// queries' projections, in increasing order, when the index has a window,
+// and is nil otherwise.
+func (s *searcher) block(q []float32, pq []float64, out [][]Neighbor) {
 	f := s.f
 	nq := len(out)
 	kk := min(s.k+extra, f.n)
 	for i := range nq {
 		s.heaps[i].reset(kk)
 	}
-	for x0 := 0; x0 < f.n; x0 += xBlock {
-		x1 := min(x0+xBlock, f.n)
-		s.scan(q, nq, x0, x1)
+	if f.codes != nil {
+		for i := 0; i < nq; i += 8 {
+			j := min(i+8, nq)
+			s.searchCodes(q[i*f.dim:j*f.dim], pq[i:j], out[i:j])
+		}
+		return
+	}
+	if pq != nil {
+		for i := range nq {
+			s.qq[i] = sumSq(q[i*f.dim : (i+1)*f.dim])
+		}
+		s.window(q, pq, nq)
+	} else {
+		d := f.dim
+		for x0 := 0; x0 < f.n; x0 += xBlock {
+			x1 := min(x0+xBlock, f.n)
+			var norms []float32
+			if f.norm != nil {
+				norms = f.norm[x0:x1]
+			}
+			s.scan(q, nq, f.x[x0*d:x1*d], norms, x0, nil)
+		}
 	}
 	for i := range nq {
 		out[i] = s.finish(q[i*f.dim:(i+1)*f.dim], &s.heaps[i])
 	}
 }
 
-// scan offers base vectors [x0, x1) to the candidate heaps of the nq
-// queries q.
-func (s *searcher) scan(q []float32, nq, x0, x1 int) {
+// scan offers the base vectors xs (rows of dim values), with their
+// entries of f.norm in norms, to the candidate heaps of the nq queries q.
+// Row j has ID ids[j], or x0+j when ids is nil.
+func (s *searcher) scan(q []float32, nq int, xs, norms []float32, x0 int, ids []int32) {
 	f := s.f
 	d := f.dim
-	nb := x1 - x0
+	nb := len(xs) / d
+	id := func(j int32) int32 {
+		if ids != nil {
+			return ids[j]
+		}
+		return int32(x0) + j
+	}
 	if f.metric == distance.Manhattan {
 		for i := range nq {
 			qi := q[i*d : (i+1)*d]
 			h := &s.heaps[i]
 			thr := h.worst()
-			for j := x0; j < x1; j++ {
-				if v := manhattan(qi, f.x[j*d:(j+1)*d]); v < thr {
-					h.push(v, int32(j))
+			for j := range int32(nb) {
+				if v := manhattan(qi, xs[int(j)*d:int(j+1)*d]); v < thr {
+					h.push(v, id(j))
 					thr = h.worst()
 				}
 			}
@@ -245,11 +325,11 @@ func (s *searcher) scan(q []float32, nq, x0, x1 int) {
 		// score = ‖x‖² − 2q·x, which is ‖q − x‖² − ‖q‖²: start from the
 		// norms and let the product subtract 2q·x.
 		for i := range nq {
-			copy(s.prod[i*nb:(i+1)*nb], f.norm[x0:x1])
+			copy(s.prod[i*nb:(i+1)*nb], norms)
 		}
-		f32.Gemm(false, true, nq, nb, d, -2, q, d, f.x[x0*d:x1*d], d, 1, s.prod, nb)
+		f32.Gemm(false, true, nq, nb, d, -2, q, d, xs, d, 1, s.prod, nb)
 	} else {
-		f32.Gemm(false, true, nq, nb, d, 1, q, d, f.x[x0*d:x1*d], d, 0, s.prod, nb)
+		f32.Gemm(false, true, nq, nb, d, 1, q, d, xs, d, 0, s.prod, nb)
 	}
 	for i := range nq {
 		row := s.prod[i*nb : (i+1)*nb]
@@ -265,23 +345,22 @@ func (s *searcher) scan(q []float32, nq, x0, x1 int) {
 			m := f32.SelectBelow(s.sel, row, 0, thr)
 			for _, j := range s.sel[:m] {
 				if v := row[j]; v < thr {
-					h.push(v, int32(x0)+j)
+					h.push(v, id(j))
 					thr = h.worst()
 				}
 			}
 		case distance.Cosine:
 			// score = −q·x/‖x‖, which is (cos distance − 1)·‖q‖.
-			inv := f.norm[x0:x1]
 			for j, p := range row {
-				if v := -p * inv[j]; v < thr {
-					h.push(v, int32(x0+j))
+				if v := -p * norms[j]; v < thr {
+					h.push(v, id(int32(j)))
 					thr = h.worst()
 				}
 			}
 		case distance.Dot:
 			for j, p := range row {
 				if v := -p; v < thr {
-					h.push(v, int32(x0+j))
+					h.push(v, id(int32(j)))
 					thr = h.worst()
 				}
 			}

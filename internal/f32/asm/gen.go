@@ -2,9 +2,11 @@
 // matrix product's micro-kernels and packing routines, in gemm_amd64.s, and
 // the element-wise kernels of the training step, in elementwise_amd64.s,
 // and the distance kernels of nearest-neighbour search, in
-// distance_amd64.s, and word2vec's row update and prefetch, in
-// rowupdate_amd64.s, with their Go declarations in gemm_amd64.go,
-// elementwise_amd64.go, distance_amd64.go and rowupdate_amd64.go.
+// distance_amd64.s, word2vec's row update and prefetch, in
+// rowupdate_amd64.s, and the 8-bit distance filter of exact search, in
+// filteri8_amd64.s, with their Go declarations in gemm_amd64.go,
+// elementwise_amd64.go, distance_amd64.go, rowupdate_amd64.go and
+// filteri8_amd64.go.
 //
 // It lives in a module of its own so that latent itself does not depend on
 // avo. Run it through go generate in internal/f32, or check that the
@@ -48,6 +50,7 @@ func main() {
 	generate(*out, "elementwise_amd64", generateElementwise)
 	generate(*out, "distance_amd64", generateDistance)
 	generate(*out, "rowupdate_amd64", generateRowUpdate)
+	generate(*out, "filteri8_amd64", generateFilterI8)
 }
 
 // generate writes base.s and base.go in folder out with the functions that

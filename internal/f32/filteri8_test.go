@@ -1,0 +1,94 @@
+package f32
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestFilterI8 checks the kernel against filterI8Go on random codes, with
+// cut-offs placed among the bounds so that about half the pairs pass. A
+// pair may differ only where filterI8Go's float64-through fma could round
+// differently: y within a few ulps of the cut-off.
+func TestFilterI8(t *testing.T) {
+	if !HasFilterI8() {
+		t.Skip("no FilterI8 kernel on this CPU or build")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct{ groups, m int }{{1, 1}, {3, 8}, {5, 25}, {2, 196}} {
+		x := make([]byte, 64*tc.m*tc.groups)
+		for i := range x {
+			x[i] = byte(r.IntN(256))
+		}
+		rows := make([]float32, 48*tc.groups)
+		for i := range rows {
+			rows[i] = float32(r.NormFloat64() * 100)
+		}
+		q := make([]int32, 8*tc.m)
+		for i := range q {
+			q[i] = int32(r.Uint32())
+		}
+		qc := make([]float32, 64)
+		for i := range 8 {
+			qc[8*i] = math.Float32frombits(uint32(r.IntN(1 << 20)))
+			for j := 1; j < 4; j++ {
+				qc[8*i+j] = float32(r.NormFloat64())
+			}
+			qc[8*i+4] = float32(r.NormFloat64() * 1e4)
+		}
+		got := make([]uint16, 8*tc.groups)
+		want := make([]uint16, 8*tc.groups)
+		gotHits := make([]int32, tc.groups)
+		wantHits := make([]int32, tc.groups)
+		gn := FilterI8(got, gotHits, x, rows, q, qc, tc.groups, tc.m)
+		wn := filterI8Go(want, wantHits, x, rows, q, qc, tc.groups, tc.m)
+		// The hits follow from each one's masks.
+		for _, h := range []struct {
+			masks []uint16
+			hits  []int32
+		}{{got, gotHits[:gn]}, {want, wantHits[:wn]}} {
+			var fromMasks []int32
+			for g := range tc.groups {
+				if slices.ContainsFunc(h.masks[8*g:8*g+8], func(m uint16) bool { return m != 0 }) {
+					fromMasks = append(fromMasks, int32(g))
+				}
+			}
+			if !slices.Equal(h.hits, fromMasks) {
+				t.Errorf("groups %d m %d: hits %v, masks say %v", tc.groups, tc.m, h.hits, fromMasks)
+			}
+		}
+		set := 0
+		for g := range tc.groups {
+			for i := range 8 {
+				for l := range 16 {
+					gb, wb := got[8*g+i]>>l&1, want[8*g+i]>>l&1
+					set += int(wb)
+					if gb != wb && !nearCut(x, rows, q, qc, tc.m, g, i, l) {
+						t.Errorf("groups %d m %d: group %d query %d row %d: bit %d, want %d", tc.groups, tc.m, g, i, l, gb, wb)
+					}
+				}
+			}
+		}
+		if n := 128 * tc.groups; set == 0 || set == n {
+			t.Errorf("groups %d m %d: %d of %d pairs pass; the test needs both", tc.groups, tc.m, set, n)
+		}
+	}
+}
+
+// nearCut reports whether the bound of one pair, in float64, is within
+// 1e-5 (relative) of the cut-off.
+func nearCut(x []byte, rows []float32, q []int32, qc []float32, m, g, i, l int) bool {
+	var acc int64
+	for j := range m {
+		d := uint32(q[8*j+i])
+		for b := range 4 {
+			acc += int64(x[64*m*g+64*j+4*l+b]) * int64(int8(d>>(8*b)))
+		}
+	}
+	p := float64(acc - int64(int32(math.Float32bits(qc[8*i]))))
+	rg := rows[48*g:]
+	y := float64(rg[l]) + p*float64(qc[8*i+1]) + float64(rg[16+l])*float64(qc[8*i+2]) + float64(rg[32+l])*float64(qc[8*i+3])
+	c := float64(qc[8*i+4])
+	return math.Abs(y-c) <= 1e-5*(math.Abs(y)+math.Abs(c)+math.Abs(p*float64(qc[8*i+1])))
+}

@@ -1,0 +1,355 @@
+package knn
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/latent-go/latent/distance"
+	"github.com/latent-go/latent/internal/f32"
+)
+
+// Exact Euclidean search with 8-bit codes.
+//
+// On CPUs with AVX-512 VNNI, a Euclidean Flat index also keeps every base
+// vector as 8-bit integer codes, in the order of the window (window.go).
+// Dimension j of vector x is coded as x̃ⱼ = round(xⱼ/sⱼ) with one scale sⱼ
+// per dimension, so x = S x̃ + e with a small residual e. A query q is
+// coded against the same scales: uⱼ = qⱼsⱼ ≈ t vⱼ with integers vⱼ and one
+// scale t, leaving δ = u − t v. Then
+//
+//	q·x = t (v·x̃) + q·e + δ·x̃ ≤ t (v·x̃) + ‖q‖ ‖e‖ + ‖δ‖ ‖x̃‖,
+//
+// so ‖q − x‖² ≥ ‖q‖² + ‖x‖² − 2t (v·x̃) − 2‖q‖ ‖e‖ − 2‖δ‖ ‖x̃‖: a lower
+// bound from an integer dot product, which f32.FilterI8 computes for 8
+// queries and 16 vectors at a time, four times as many multiply-adds an
+// instruction as float32. Only vectors whose bound is below a query's
+// current cut-off get their float32 distance (f32.SqDistRows); on
+// Fashion-MNIST PCA-32 that is a few hundred of the tens of thousands in
+// the window. The candidates are then re-ranked and certified as in the
+// float32 search, so the result is the same exact answer.
+
+// codes are the 8-bit codes of the base vectors, 16 to a group, in the
+// layouts of f32.FilterI8.
+type codes struct {
+	m     int       // dwords of codes a vector: ⌈dim/4⌉
+	scale []float64 // sⱼ, float32 values
+	x     []byte    // 64m bytes a group
+	rows  []float32 // 48 a group: ‖x‖², ‖e‖, ‖x̃‖ (rounded up)
+}
+
+// useCodes reports whether NewFlat builds codes on this machine; tests
+// turn it off to cover the float32 window.
+var useCodes = f32.HasFilterI8()
+
+// chunkGroups is how many groups of 16 vectors FilterI8 filters between
+// two updates of the cut-offs.
+const chunkGroups = 64
+
+// codesExtra is how many candidates beyond k a query keeps: its float32
+// distances are accurate, so the re-ranking needs only a couple more to
+// certify the k-th.
+const codesExtra = 2
+
+// buildCodes sets f.codes from the vectors in the window order, or leaves
+// it nil when a vector is not finite.
+func (f *Flat) buildCodes() {
+	d := f.dim
+	scale := make([]float64, d)
+	for i := range f.n {
+		for j, v := range f.Vector(i) {
+			a := math.Abs(float64(v))
+			if math.IsInf(a, 0) || math.IsNaN(a) {
+				return
+			}
+			scale[j] = max(scale[j], a)
+		}
+	}
+	for j, s := range scale {
+		scale[j] = float64(float32(s / 127))
+	}
+	m := (d + 3) / 4
+	groups := (f.n + 15) / 16
+	c := &codes{m: m, scale: scale, x: make([]byte, 64*m*groups), rows: make([]float32, 48*groups)}
+	for i := range c.x {
+		c.x[i] = 128 // code 0
+	}
+	for pos := range 16 * groups {
+		g, l := pos/16, pos%16
+		rows := c.rows[48*g : 48*(g+1)]
+		if pos >= f.n {
+			rows[l] = float32(math.Inf(1)) // a padding vector never passes
+			continue
+		}
+		x := f.Vector(int(f.order[pos]))
+		var ee, xx float64
+		for j, v := range x {
+			var q float64
+			if scale[j] > 0 {
+				q = max(-127, min(127, math.Round(float64(v)/scale[j])))
+			}
+			e := float64(v) - q*scale[j]
+			ee += e * e
+			xx += q * q
+			c.x[64*m*g+64*(j/4)+4*l+j%4] = byte(int8(q)) ^ 0x80
+		}
+		rows[l] = f.norm[f.order[pos]]
+		rows[16+l] = up32(math.Sqrt(ee))
+		rows[32+l] = up32(math.Sqrt(xx))
+	}
+	f.codes = c
+}
+
+// up32 rounds a non-negative x up to a float32.
+func up32(x float64) float32 {
+	y := float32(x)
+	if float64(y) < x {
+		y = math.Nextafter32(y, float32(math.Inf(1)))
+	}
+	return y
+}
+
+// tile is the state of 8 queries searched together with codes.
+type tile struct {
+	n    int     // queries (the rest of the 8 are padding)
+	skip [8]bool // not finite: left to the exact scan
+	q    [8][]float32
+	qq   [8]float64 // ‖q‖²
+	p    [8]float64 // projections
+	seed [8][2]int  // window positions already offered by the seed
+	code []int32    // f32.FilterI8's q
+	qc   [64]float32
+	// margin covers the rounding of FilterI8's float32 bound.
+	margin [8]float64
+	masks  []uint16
+	hits   []int32
+	pass   [8][]int32 // the vectors of a chunk that pass, by query
+	dist   []float32
+}
+
+// searchCodes answers the queries q (rows of dim values, at most 8),
+// whose projections are pq, into out.
+func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
+	f, c, t := s.f, s.f.codes, &s.tile
+	d := f.dim
+	t.n = len(out)
+	kk := min(s.k+codesExtra, f.n)
+	if t.code == nil {
+		t.code = make([]int32, 8*c.m)
+		t.masks = make([]uint16, 8*chunkGroups)
+		t.hits = make([]int32, chunkGroups)
+		t.dist = make([]float32, 16*chunkGroups)
+	}
+	clear(t.code)
+	for i := range 8 {
+		s.heaps[i].reset(kk)
+		t.seed[i] = [2]int{}
+		t.skip[i] = i >= t.n
+		if i >= t.n {
+			t.qc[8*i+4] = float32(math.Inf(-1)) // nothing passes
+			continue
+		}
+		t.q[i] = q[i*d : (i+1)*d]
+		t.p[i] = pq[i]
+		t.qq[i] = sumSq(t.q[i])
+		if !s.codeQuery(i) {
+			t.skip[i] = true // finishCodes falls back to the exact scan
+			continue
+		}
+		// Seed the heap with the vectors nearest in projection, so that
+		// the cut-off is tight from the first group on.
+		lo, hi := f.seedRange(pq[i], kk)
+		t.seed[i] = [2]int{lo, hi}
+		s.offer(i, f.order[lo:hi])
+	}
+	groups := (f.n + 15) / 16
+	lo, _ := slices.BinarySearch(f.proj, pq[(t.n-1)/2])
+	lo /= 16
+	hi := lo
+	// The window widens by one group at first and then by twice as many
+	// each time, up to chunkGroups: the cut-offs tighten fastest near the
+	// queries.
+	for step := 1; ; step = min(2*step, chunkGroups) {
+		left, right := s.tileReach()
+		wantR := hi < groups && f.proj[16*hi] <= right
+		wantL := lo > 0 && f.proj[min(16*lo, f.n)-1] >= left
+		if !wantR && !wantL {
+			break
+		}
+		if wantR {
+			e := min(hi+step, groups)
+			s.filterGroups(hi, e)
+			hi = e
+		}
+		if wantL {
+			b := max(lo-step, 0)
+			s.filterGroups(b, lo)
+			lo = b
+		}
+	}
+	for i := range t.n {
+		out[i] = s.finishCodes(t.q[i], &s.heaps[i])
+	}
+}
+
+// seedRange returns the 2kk window positions (or all n) nearest to the
+// projection p.
+func (f *Flat) seedRange(p float64, kk int) (lo, hi int) {
+	pos, _ := slices.BinarySearch(f.proj, p)
+	hi = min(f.n, max(pos+kk, 2*kk))
+	return max(0, hi-2*kk), hi
+}
+
+// codeQuery codes query i of the tile and sets its constants in qc,
+// reporting false (and a cut-off that nothing passes) when the query is
+// not finite.
+func (s *searcher) codeQuery(i int) bool {
+	f, c, t := s.f, s.f.codes, &s.tile
+	q := t.q[i]
+	var umax float64
+	for j, v := range q {
+		umax = max(umax, math.Abs(float64(v)*c.scale[j]))
+	}
+	if math.IsInf(umax, 0) || math.IsNaN(umax) || math.IsInf(t.qq[i], 0) {
+		t.qc[8*i+4] = float32(math.Inf(-1))
+		return false
+	}
+	scale := float64(up32(umax / 127))
+	if scale == 0 {
+		scale = 1
+	}
+	var sum, dd float64
+	for j, v := range q {
+		u := float64(v) * c.scale[j]
+		w := max(-127, min(127, math.Round(u/scale)))
+		e := u - w*scale
+		dd += e * e
+		sum += w
+		sh := 8 * (j % 4)
+		t.code[8*(j/4)+i] |= int32(uint32(uint8(int8(w))) << sh)
+	}
+	qn := math.Sqrt(t.qq[i])
+	t.qc[8*i] = math.Float32frombits(uint32(int32(128 * sum)))
+	t.qc[8*i+1] = float32(-2 * scale)
+	t.qc[8*i+2] = -up32(2 * qn)
+	t.qc[8*i+3] = -up32(2 * math.Sqrt(dd) * (1 + 1e-15))
+	// A margin for the float32 arithmetic of the bound (a few roundings
+	// of terms no larger than (‖q‖ + max ‖x‖)²), and for a product too
+	// large to convert exactly.
+	t.margin[i] = 32*unit*(qn+f.maxNorm)*(qn+f.maxNorm) + 2*unit*scale*127*127*float64(f.dim)
+	return true
+}
+
+// cutoff returns an upper bound on the true squared distance of every
+// candidate of query i, +Inf while its heap is not full: the float32
+// distances of f32.SqDistRows are within a relative 2(dim+4)·u of the
+// true ones.
+func (s *searcher) cutoff(i int) float64 {
+	h := &s.heaps[i]
+	if !h.full() {
+		return math.Inf(1)
+	}
+	return float64(h.score[0]) * (1 + 2*float64(s.f.dim+4)*unit)
+}
+
+// tileReach sets each query's cut-off for FilterI8 and returns the window
+// the tile still needs, as reach does for the float32 search.
+func (s *searcher) tileReach() (left, right float64) {
+	f, t := s.f, &s.tile
+	left, right = math.Inf(1), math.Inf(-1)
+	for i := range t.n {
+		if t.skip[i] {
+			continue
+		}
+		tau := s.cutoff(i)
+		t.qc[8*i+4] = up32(tau - t.qq[i] + t.margin[i])
+		if math.IsInf(tau, 1) || math.IsNaN(tau) {
+			return math.Inf(-1), math.Inf(1)
+		}
+		r := math.Sqrt(tau)*(1+1e-12) + 1e-9*(math.Sqrt(t.qq[i])+f.maxNorm)
+		left, right = min(left, t.p[i]-r), max(right, t.p[i]+r)
+	}
+	return left, right
+}
+
+// filterGroups runs FilterI8 over groups [g0, g1) and offers the vectors
+// that pass to their queries.
+func (s *searcher) filterGroups(g0, g1 int) {
+	f, c, t := s.f, s.f.codes, &s.tile
+	ng := g1 - g0
+	nh := f32.FilterI8(t.masks, t.hits, c.x[64*c.m*g0:], c.rows[48*g0:], t.code, t.qc[:], ng, c.m)
+	for i := range t.n {
+		t.pass[i] = t.pass[i][:0]
+	}
+	for _, g := range t.hits[:nh] {
+		g := int(g)
+		for i, mask := range t.masks[8*g : 8*g+t.n] {
+			for mask != 0 {
+				l := bits.TrailingZeros16(mask)
+				mask &= mask - 1
+				pos := 16*(g0+g) + l
+				if pos < f.n && (pos < t.seed[i][0] || pos >= t.seed[i][1]) {
+					t.pass[i] = append(t.pass[i], f.order[pos])
+				}
+			}
+		}
+	}
+	for i := range t.n {
+		s.offer(i, t.pass[i])
+	}
+}
+
+// offer computes the float32 distances of query i to the vectors ids and
+// pushes those that beat its heap's worst.
+func (s *searcher) offer(i int, ids []int32) {
+	if len(ids) == 0 {
+		return
+	}
+	t := &s.tile
+	if cap(t.dist) < len(ids) {
+		t.dist = make([]float32, len(ids))
+	}
+	dist := t.dist[:len(ids)]
+	f32.SqDistRows(dist, t.q[i], s.f.x, ids)
+	h := &s.heaps[i]
+	thr := h.worst()
+	for j, v := range dist {
+		if v < thr {
+			h.push(v, ids[j])
+			thr = h.worst()
+		}
+	}
+}
+
+// finishCodes re-ranks a query's candidates, whose scores are float32
+// squared distances, with the float64 reference distance, and returns the
+// best k, falling back to an exact scan when they cannot be certified:
+// every vector that was computed and not kept has a float32 distance of at
+// least the heap's worst, so a true squared distance of at least worst −
+// 2(dim+4)·u·worst; the vectors filtered out or outside the window were
+// farther than all candidates of their time.
+func (s *searcher) finishCodes(q []float32, h *candHeap) []Neighbor {
+	f := s.f
+	if len(h.id) == 0 {
+		return f.exactScan(q, s.k, &s.exact)
+	}
+	s.cand = s.cand[:0]
+	for _, id := range h.id {
+		s.cand = append(s.cand, cand{f.metric.Distance64(q, f.Vector(int(id))), int(id)})
+	}
+	sortCands(s.cand)
+	if len(s.cand) < s.k {
+		return f.exactScan(q, s.k, &s.exact)
+	}
+	if len(h.id) < f.n {
+		kth := s.cand[s.k-1].d
+		if f.metric == distance.Euclidean {
+			kth *= kth
+		}
+		worst := float64(h.score[0])
+		if !(kth < worst-2*float64(f.dim+4)*unit*worst) {
+			return f.exactScan(q, s.k, &s.exact)
+		}
+	}
+	return result(s.cand, s.k)
+}
