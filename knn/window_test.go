@@ -1,0 +1,142 @@
+package knn_test
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/latent-go/latent/distance"
+	"github.com/latent-go/latent/internal/f32"
+	"github.com/latent-go/latent/knn"
+	"github.com/latent-go/latent/knn/knntest"
+)
+
+// The float32 window (the path without 8-bit codes) passes the suite too.
+func TestFlatWindowConformance(t *testing.T) {
+	defer knn.SetUseCodes(false)()
+	knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
+		return knn.NewFlat(x, dim, m)
+	})
+	knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
+		return batchIndex{knn.NewFlat(x, dim, m)}
+	})
+}
+
+// exactKNN is the float64 brute-force answer, ties by ID.
+func exactKNN(x []float32, dim int, m distance.Metric, q []float32, k int) []knn.Neighbor {
+	type c struct {
+		d  float64
+		id int
+	}
+	n := len(x) / dim
+	all := make([]c, n)
+	for i := range n {
+		all[i] = c{m.Distance64(q, x[i*dim:(i+1)*dim]), i}
+	}
+	slices.SortFunc(all, func(a, b c) int {
+		if v := cmp.Compare(a.d, b.d); v != 0 {
+			return v
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	res := make([]knn.Neighbor, min(k, n))
+	for i := range res {
+		res[i] = knn.Neighbor{ID: all[i].id, Dist: float32(all[i].d)}
+	}
+	return res
+}
+
+// TestEuclideanPaths compares both Euclidean paths (8-bit codes where the
+// CPU has them, and the float32 window) with float64 brute force, result
+// for result, on data where the window prunes most vectors: elongated
+// clusters, a dimension that is not a multiple of 4, many dimensions, a
+// count that is not a multiple of 16, exact duplicates and integer grids
+// full of ties, and queries that are base vectors.
+func TestEuclideanPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	elongated := func(n, dim int) []float32 {
+		x := make([]float32, n*dim)
+		for i := range n {
+			c := float64(r.IntN(12))
+			for j := range dim {
+				x[i*dim+j] = float32(r.NormFloat64()*0.3 + c*float64(dim-j)/float64(dim))
+			}
+		}
+		return x
+	}
+	grid := func(n, dim int) []float32 {
+		x := make([]float32, n*dim)
+		for i := range x {
+			x[i] = float32(r.IntN(5))
+		}
+		return x
+	}
+	dups := func(n, dim int) []float32 {
+		x := elongated(n/4, dim)
+		return append(append(append(x, x...), x...), x...)
+	}
+	cases := []struct {
+		name   string
+		x      []float32
+		dim    int
+		metric distance.Metric
+	}{
+		{"elongated-32", elongated(3001, 32), 32, distance.Euclidean},
+		{"elongated-7", elongated(2000, 7), 7, distance.SqEuclidean},
+		{"elongated-130", elongated(1500, 130), 130, distance.Euclidean},
+		{"grid-6", grid(2500, 6), 6, distance.Euclidean},
+		{"duplicates-16", dups(2000, 16), 16, distance.Euclidean},
+		{"small-5", elongated(13, 5), 5, distance.Euclidean},
+	}
+	for _, c := range cases {
+		n := len(c.x) / c.dim
+		own := c.x[:min(40, n)*c.dim]
+		q := append(elongated(150, c.dim), own...)
+		if c.name == "grid-6" {
+			q = append(grid(150, c.dim), own...)
+		}
+		nq := len(q) / c.dim
+		for _, codes := range []bool{true, false} {
+			restore := knn.SetUseCodes(codes && f32.HasFilterI8())
+			f := knn.NewFlat(c.x, c.dim, c.metric)
+			restore()
+			if !f.UsesWindow() {
+				t.Fatalf("%s: no window", c.name)
+			}
+			if f.UsesCodes() != (codes && f32.HasFilterI8()) {
+				t.Fatalf("%s: codes %v, want %v", c.name, f.UsesCodes(), codes)
+			}
+			for _, k := range []int{1, 10, 50} {
+				got := f.SearchBatch(q, k, 2)
+				for i := range nq {
+					want := exactKNN(c.x, c.dim, c.metric, q[i*c.dim:(i+1)*c.dim], k)
+					if !slices.Equal(got[i], want) {
+						t.Fatalf("%s (codes %v, n %d) k=%d query %d:\n got %v\nwant %v", c.name, f.UsesCodes(), n, k, i, got[i], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A query that is not finite gets the brute-force answer of the float64
+// reference (which ranks NaN distances last), as without codes.
+func TestEuclideanNonFiniteQuery(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	x := randData(r, 500, 8)
+	f := knn.NewFlat(x, 8, distance.Euclidean)
+	q := randData(r, 20, 8)
+	q[3*8+2] = float32(math.NaN())
+	q[7*8] = float32(math.Inf(-1))
+	got := f.SearchBatch(q, 5, 1)
+	for i := range 20 {
+		if want := exactKNN(x, 8, distance.Euclidean, q[i*8:(i+1)*8], 5); i != 3 && i != 7 && !slices.Equal(got[i], want) {
+			t.Fatalf("query %d: got %v, want %v", i, got[i], want)
+		}
+		if len(got[i]) != 5 {
+			t.Fatalf("query %d: %d results", i, len(got[i]))
+		}
+	}
+}
