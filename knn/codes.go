@@ -46,6 +46,10 @@ var useCodes = f32.HasFilterI8()
 // two updates of the cut-offs.
 const chunkGroups = 64
 
+// maxCodesDim bounds the dimension for codes: 128·Σ vⱼ and the integer
+// products must fit in an int32.
+const maxCodesDim = 1 << 16
+
 // codesExtra is how many candidates beyond k a query keeps: its float32
 // distances are accurate, so the re-ranking needs only a couple more to
 // certify the k-th.
@@ -69,6 +73,9 @@ func (f *Flat) buildCodes() {
 		scale[j] = float64(float32(s / 127))
 	}
 	m := (d + 3) / 4
+	if d > maxCodesDim {
+		return
+	}
 	groups := (f.n + 15) / 16
 	c := &codes{m: m, scale: scale, x: make([]byte, 64*m*groups), rows: make([]float32, 48*groups)}
 	for i := range c.x {
@@ -210,7 +217,7 @@ func (s *searcher) codeQuery(i int) bool {
 	for j, v := range q {
 		umax = max(umax, math.Abs(float64(v)*c.scale[j]))
 	}
-	if math.IsInf(umax, 0) || math.IsNaN(umax) || math.IsInf(t.qq[i], 0) {
+	if math.IsInf(umax, 0) || math.IsNaN(umax) || !f.inRange(t.qq[i]) {
 		t.qc[8*i+4] = float32(math.Inf(-1))
 		return false
 	}
@@ -243,13 +250,13 @@ func (s *searcher) codeQuery(i int) bool {
 // cutoff returns an upper bound on the true squared distance of every
 // candidate of query i, +Inf while its heap is not full: the float32
 // distances of f32.SqDistRows are within a relative 2(dim+4)·u of the
-// true ones.
+// true ones, plus what terms that underflow lose (tinyErr).
 func (s *searcher) cutoff(i int) float64 {
 	h := &s.heaps[i]
 	if !h.full() {
 		return math.Inf(1)
 	}
-	return float64(h.score[0]) * (1 + 2*float64(s.f.dim+4)*unit)
+	return float64(h.score[0])*(1+2*float64(s.f.dim+4)*unit) + s.f.tinyErr()
 }
 
 // tileReach sets each query's cut-off for FilterI8 and returns the window
@@ -261,10 +268,13 @@ func (s *searcher) tileReach() (left, right float64) {
 		if t.skip[i] {
 			continue
 		}
+		// Every cut-off is set before the window is decided: FilterI8
+		// reads them all.
 		tau := s.cutoff(i)
 		t.qc[8*i+4] = up32(tau - t.qq[i] + t.margin[i])
 		if math.IsInf(tau, 1) || math.IsNaN(tau) {
-			return math.Inf(-1), math.Inf(1)
+			left, right = math.Inf(-1), math.Inf(1)
+			continue
 		}
 		r := math.Sqrt(tau)*(1+1e-12) + 1e-9*(math.Sqrt(t.qq[i])+f.maxNorm)
 		left, right = min(left, t.p[i]-r), max(right, t.p[i]+r)
@@ -347,7 +357,7 @@ func (s *searcher) finishCodes(q []float32, h *candHeap) []Neighbor {
 			kth *= kth
 		}
 		worst := float64(h.score[0])
-		if !(kth < worst-2*float64(f.dim+4)*unit*worst) {
+		if !(kth < worst-2*float64(f.dim+4)*unit*worst-f.tinyErr()) {
 			return f.exactScan(q, s.k, &s.exact)
 		}
 	}

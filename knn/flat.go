@@ -13,45 +13,58 @@ import (
 	"github.com/latent-go/latent/internal/f32"
 )
 
-// Flat is exact nearest-neighbour search: every query is compared with
-// every base vector. It is the reference every approximate index is
-// measured against, and for tens of thousands of vectors of a few dozen
-// dimensions it is fast enough to answer thousands of queries a second.
+// Flat is exact nearest-neighbour search: the answer is always the one a
+// comparison of the query with every base vector gives. It is the
+// reference every approximate index is measured against, and for tens of
+// thousands of vectors of a few dozen dimensions it answers tens of
+// thousands of queries a second.
 //
 // # Method
 //
-// Queries are processed in blocks. For Euclidean, squared Euclidean,
-// cosine and dot, the scores of a block of queries against a block of base
-// vectors come from one matrix product (f32.Gemm): ‖q − x‖² = ‖q‖² − 2q·x +
-// ‖x‖², cos(q, x) = q·x / (‖q‖ ‖x‖) and −q·x, with the norms of the base
-// vectors computed once by NewFlat. Manhattan has no such expansion and is
-// computed pair by pair. Each query keeps its best k+8 candidates by these
-// float32 scores.
+// Queries are processed in blocks. For cosine and dot, the scores of a
+// block of queries against a block of base vectors come from one matrix
+// product (f32.Gemm): cos(q, x) = q·x / (‖q‖ ‖x‖) and −q·x, with the norms
+// of the base vectors computed once by NewFlat. Manhattan has no such
+// expansion and is computed pair by pair. Each query keeps its best k+8
+// candidates by these float32 scores.
 //
-// Float32 scores from the expansion carry rounding error, so the final
-// candidates are re-ranked with [distance.Metric.Distance64], the float64
-// reference, and ties are broken by the smaller ID. A bound on the float32
-// error then certifies the answer: when the k-th exact distance is nearer
-// than any vector left out could be, the result is exactly the float64
-// brute-force answer. When the bound cannot certify it — nearly all
-// vectors at the same distance, or data far from the origin compared with
-// its spread — that query is recomputed with Distance64 against every base
-// vector. Either way the result is exact, deterministic, and independent
-// of the block sizes and the number of workers.
+// Euclidean and squared Euclidean search need not look at every vector:
+// no vector is nearer to a query than its distance along any one axis.
+// NewFlat sorts the base vectors along their principal axis, and a block
+// of queries (sorted the same way) only visits the vectors whose
+// projection lies within its current k-th distance (window.go). Inside
+// that window, on CPUs with AVX-512 VNNI, 8-bit codes of the vectors give
+// lower bounds on the distances at a quarter of the cost of float32, and
+// only the vectors that pass get a float32 distance (codes.go); elsewhere
+// the window's scores come from the matrix product, ‖q − x‖² = ‖q‖² −
+// 2q·x + ‖x‖².
+//
+// Float32 scores carry rounding error, so the final candidates are
+// re-ranked with [distance.Metric.Distance64], the float64 reference, and
+// ties are broken by the smaller ID. A bound on the float32 error then
+// certifies the answer: when the k-th exact distance is nearer than any
+// vector left out could be, the result is exactly the float64 brute-force
+// answer. When the bound cannot certify it — nearly all vectors at the
+// same distance, or data far from the origin compared with its spread —
+// that query is recomputed with Distance64 against every base vector.
+// Either way the result is exact, deterministic, and independent of the
+// block sizes, the order of the queries and the number of workers.
 //
 // Flat keeps a reference to the vectors it was built from (they must not
-// change afterwards) and adds one float32 per vector for the norms.
+// change afterwards) and adds one float32 per vector for the norms; for
+// Euclidean and squared Euclidean, 12 bytes per vector for the sorted
+// order, and ⌈dim/4⌉·4 + 12 bytes for the 8-bit codes where they are used.
 //
 // # Speed
 //
-// Every query costs one comparison per base vector after the matrix
-// product, so the time grows with (queries × vectors). For Euclidean and
-// squared Euclidean that comparison is f32.SelectBelow, a SIMD filter that
-// passes on the few scores below the current cut-off; the product then
-// takes about 60% of the time. On 60,000 Fashion-MNIST PCA-32 codes, one
-// thread answers about 25,000 Euclidean queries a second (3.9×
-// scikit-learn's brute force; see bench/README.md). Manhattan, without a
-// product, is some thirty times slower.
+// On 60,000 Fashion-MNIST PCA-32 codes, one thread answers about 75,000
+// Euclidean queries a second with the 8-bit codes (some 12× scikit-learn's
+// brute force; see bench/README.md), about 35,000 with the float32 window,
+// and about 15,000 cosine queries. The window helps most when the data
+// spread far along one direction, as principal components do; on data
+// spread evenly in all directions it holds most vectors, and search costs
+// what brute force costs. Manhattan, without a product, is some thirty
+// times slower.
 type Flat struct {
 	x      []float32
 	n, dim int
@@ -121,6 +134,9 @@ func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
 	case distance.Dot:
 		f.norm = nil
 	case distance.Euclidean, distance.SqEuclidean:
+		if !f.inRange(0) {
+			break // squared norms near float32's range: every query is scanned exactly
+		}
 		f.sortByAxis()
 		if f.axis != nil && useCodes {
 			f.buildCodes()
@@ -371,6 +387,18 @@ func (s *searcher) scan(q []float32, nq int, xs, norms []float32, x0 int, ids []
 // unit is the unit roundoff of float32.
 const unit = 0x1p-24
 
+// tinyErr bounds what a float32 sum of squares or products of dim terms
+// can lose to underflow, where the relative bounds no longer hold.
+func (f *Flat) tinyErr() float64 { return 8 * float64(f.dim+4) * 0x1p-149 }
+
+// inRange reports whether float32 scores for a query with ‖q‖² = qq stay
+// far from overflow: (‖q‖ + max ‖x‖)² well below the largest float32. The
+// error bounds assume it; queries out of range are scanned exactly.
+func (f *Flat) inRange(qq float64) bool {
+	r := math.Sqrt(qq) + f.maxNorm
+	return r*r < math.MaxFloat32/64
+}
+
 // cand is a candidate with its float64 reference distance.
 type cand struct {
 	d  float64
@@ -423,10 +451,13 @@ func (f *Flat) certified(q []float32, kth float64, h *candHeap) bool {
 	}
 	worst := float64(h.score[0])
 	d := float64(f.dim)
+	if f.metric != distance.Manhattan && !f.inRange(sumSq(q)) {
+		return false
+	}
 	switch f.metric {
 	case distance.Euclidean, distance.SqEuclidean:
 		qq := sumSq(q)
-		e := 2 * (d + 4) * unit * (math.Sqrt(qq) + f.maxNorm) * (math.Sqrt(qq) + f.maxNorm)
+		e := 2*(d+4)*unit*(math.Sqrt(qq)+f.maxNorm)*(math.Sqrt(qq)+f.maxNorm) + f.tinyErr()
 		sq := kth
 		if f.metric == distance.Euclidean {
 			sq = kth * kth
@@ -437,10 +468,10 @@ func (f *Flat) certified(q []float32, kth float64, h *candHeap) bool {
 		if qn == 0 {
 			return false
 		}
-		e := 2 * (d + 4) * unit * qn
+		e := 2*(d+4)*unit*qn + f.tinyErr()
 		return kth < 1+(worst-e)/qn
 	case distance.Dot:
-		e := 2 * (d + 4) * unit * math.Sqrt(sumSq(q)) * f.maxNorm
+		e := 2*(d+4)*unit*math.Sqrt(sumSq(q))*f.maxNorm + f.tinyErr()
 		return kth < worst-e
 	case distance.Manhattan:
 		return kth < worst*(1-2*(d+4)*unit)

@@ -140,3 +140,61 @@ func TestEuclideanNonFiniteQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestEuclideanEdgeCases covers what the error bounds of both Euclidean
+// paths must survive: a query whose distances overflow float32 sharing a
+// tile with ordinary ones, distances so small that float32 sums underflow,
+// and vectors whose squared norms overflow float32.
+func TestEuclideanEdgeCases(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 3))
+	var plane []float32
+	for range 2000 {
+		plane = append(plane, float32(r.NormFloat64()), float32(r.NormFloat64()*0.7))
+	}
+	mixed := []float32{-1e20, 0}
+	for i := range 6 {
+		mixed = append(mixed, 0, float32(i)*1e-6)
+	}
+	mixed = append(mixed, 1e20, 0)
+
+	tiny := func(c float64) float32 { return float32(math.Sqrt(c * 0x1p-149)) }
+	a := tiny(0.52)
+	under := []float32{0, tiny(1.6), 0, 0, 0, tiny(1.7), 0, 0, 0, tiny(1.8), 0, 0, 0, a, a, a}
+	for i := 1; i <= 12; i++ {
+		under = append(under, float32(10*i*(1-2*(i%2))), 0, 0, 0)
+	}
+
+	var huge []float32
+	for i := range 40 {
+		huge = append(huge, 0, 0, float32(i%3), float32(i-20)*1e17)
+	}
+	for j := range 100 {
+		huge = append(huge, 1.5e19, 1.5e19, 0, float32(j))
+	}
+
+	for _, c := range []struct {
+		name   string
+		x, q   []float32
+		dim, k int
+		metric distance.Metric
+	}{
+		{"overflowing-query", plane, mixed, 2, 1, distance.Euclidean},
+		{"underflow", under, []float32{0, 0, 0, 0}, 4, 1, distance.SqEuclidean},
+		{"overflowing-norms", huge, []float32{1.5e19, 1.5e19, 0, 50.3}, 4, 1, distance.Euclidean},
+	} {
+		for _, codes := range []bool{true, false} {
+			restore := knn.SetUseCodes(codes && f32.HasFilterI8())
+			f := knn.NewFlat(c.x, c.dim, c.metric)
+			restore()
+			got := f.SearchBatch(c.q, c.k, 1)
+			for i := range got {
+				want := exactKNN(c.x, c.dim, c.metric, c.q[i*c.dim:(i+1)*c.dim], c.k)
+				if i != 0 && i != len(got)-1 || c.name != "overflowing-query" {
+					if !slices.Equal(got[i], want) {
+						t.Errorf("%s (codes %v) query %d: got %v, want %v", c.name, f.UsesCodes(), i, got[i], want)
+					}
+				}
+			}
+		}
+	}
+}
