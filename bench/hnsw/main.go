@@ -39,7 +39,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -52,7 +51,6 @@ import (
 
 	"github.com/latent-go/latent/bench/peer"
 	"github.com/latent-go/latent/distance"
-	"github.com/latent-go/latent/embedding"
 	"github.com/latent-go/latent/knn"
 )
 
@@ -141,7 +139,9 @@ func main() {
 			}
 		case "glove":
 			metric = distance.Cosine
-			base, queries, dim = loadGloVe(*glovePath, *gloveQueries)
+			if base, queries, dim, err = peer.GloVeHeldOut(*glovePath, *gloveQueries); err != nil {
+				log.Fatal(err)
+			}
 		default:
 			log.Fatalf("-sets: unknown set %q", set)
 		}
@@ -334,33 +334,6 @@ func recall(found [][]int, exact [][]knn.Neighbor, base, queries []float32, dim 
 		total += len(ex)
 	}
 	return float64(hit) / float64(total)
-}
-
-// loadGloVe reads the GloVe vectors and holds out nq words drawn with a
-// fixed seed as the queries.
-func loadGloVe(path string, nq int) (base, queries []float32, dim int) {
-	t0 := time.Now()
-	t, err := embedding.Load(path, embedding.Options{Format: embedding.FormatGloVe})
-	if err != nil {
-		log.Fatalf("%v (fetch the data with scripts/get-data.sh glove)", err)
-	}
-	dim = t.Dim
-	if nq >= t.Len() {
-		log.Fatalf("-glove-queries %d: the file has only %d words", nq, t.Len())
-	}
-	held := make([]bool, t.Len())
-	for _, i := range rand.New(rand.NewPCG(1, 2)).Perm(t.Len())[:nq] {
-		held[i] = true
-	}
-	for i := range t.Len() {
-		if held[i] {
-			queries = append(queries, t.Row(i)...)
-		} else {
-			base = append(base, t.Row(i)...)
-		}
-	}
-	log.Printf("glove: %d words of dimension %d read in %.1fs; %d held out as queries", t.Len(), dim, time.Since(t0).Seconds(), nq)
-	return base, queries, dim
 }
 
 // median is peer.Median, 0 for no values (hnswlib's with -peer=false).

@@ -13,7 +13,12 @@
 // the base vectors: median seconds and the inertia of each side's result,
 // both recomputed here in float64.
 //
-//	go run ./bench/knn [-runs 3] [-threads 2] [-k 10] [-json]
+// With -set glove, the k-NN comparison runs on the GloVe 6B 100-d word
+// vectors instead (scripts/get-data.sh glove): -glove-queries words drawn
+// with a fixed seed are held out as the queries and the rest is the base,
+// as in bench/hnsw; k-means is skipped.
+//
+//	go run ./bench/knn [-set fashion|glove] [-runs 3] [-threads 2] [-k 10] [-json]
 //
 // Only the search (or the fit) is timed on each side, not loading the data
 // or starting Python.
@@ -73,6 +78,9 @@ type kmeansResult struct {
 func main() {
 	home, _ := os.UserHomeDir()
 	dataDir := flag.String("data", filepath.Join(home, ".cache/latent/fashion-mnist"), "folder with the Fashion-MNIST IDX files (scripts/get-data.sh fashion-mnist)")
+	set := flag.String("set", "fashion", "data: fashion (PCA codes of Fashion-MNIST) or glove (GloVe 6B 100-d, k-NN only)")
+	glovePath := flag.String("glove", filepath.Join(home, ".cache/latent/glove/glove.6B.100d.txt"), "GloVe 6B 100-d text file (scripts/get-data.sh glove)")
+	gloveQueries := flag.Int("glove-queries", 2000, "GloVe words held out as queries")
 	runs := flag.Int("runs", 3, "timed runs of each side (median reported)")
 	threads := flag.Int("threads", runtime.NumCPU(), "threads for both sides")
 	k := flag.Int("k", 10, "neighbours per query")
@@ -91,11 +99,23 @@ func main() {
 		log.Fatal(err)
 	}
 
-	base, queries, err := peer.FashionPCA(*dataDir, *dims, true)
+	var base, queries []float32
+	d := *dims
+	title := fmt.Sprintf("Fashion-MNIST PCA-%d", d)
+	switch *set {
+	case "fashion":
+		base, queries, err = peer.FashionPCA(*dataDir, d, true)
+	case "glove":
+		base, queries, d, err = peer.GloVeHeldOut(*glovePath, *gloveQueries)
+		title = fmt.Sprintf("GloVe 6B %d-d", d)
+		*clusters = 0
+	default:
+		err = fmt.Errorf("-set %q: want fashion or glove", *set)
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
-	nb, nq, d := len(base) / *dims, len(queries) / *dims, *dims
+	nb, nq := len(base)/d, len(queries)/d
 	tmp, err := os.MkdirTemp("", "latent-bench-knn")
 	if err != nil {
 		log.Fatal(err)
@@ -188,10 +208,10 @@ func main() {
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"knn": knnResults, "kmeans": km, "base": nb, "queries": nq, "dims": d})
+		enc.Encode(map[string]any{"set": *set, "knn": knnResults, "kmeans": km, "base": nb, "queries": nq, "dims": d})
 		return
 	}
-	fmt.Printf("Fashion-MNIST PCA-%d: %d base vectors, %d queries, k=%d, %d threads, median of %d runs\n\n", d, nb, nq, *k, *threads, *runs)
+	fmt.Printf("%s: %d base vectors, %d queries, k=%d, %d threads, median of %d runs\n\n", title, nb, nq, *k, *threads, *runs)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	if len(knnResults) > 0 {
 		fmt.Fprintln(tw, "metric\tlatent q/s\tsklearn q/s\tlatent/sklearn\tidentical sets\tnear-ties only\tdifferent\t")

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"path/filepath"
 	"time"
 
 	"github.com/latent-go/latent/dataset"
+	"github.com/latent-go/latent/embedding"
 	"github.com/latent-go/latent/internal/atomicfile"
 	"github.com/latent-go/latent/projection/pca"
 )
@@ -75,4 +77,32 @@ func ReadInts(path string, k int) ([][]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// GloVeHeldOut reads the GloVe text file at path (scripts/get-data.sh
+// glove) and holds out nq words, drawn with a fixed seed, as the queries:
+// the base is every other word, so that no query finds itself. It logs how
+// long reading took.
+func GloVeHeldOut(path string, nq int) (base, queries []float32, dim int, err error) {
+	t0 := time.Now()
+	t, err := embedding.Load(path, embedding.Options{Format: embedding.FormatGloVe})
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("%w (fetch the data with scripts/get-data.sh glove)", err)
+	}
+	if nq >= t.Len() {
+		return nil, nil, 0, fmt.Errorf("%d queries: %s has only %d words", nq, path, t.Len())
+	}
+	held := make([]bool, t.Len())
+	for _, i := range rand.New(rand.NewPCG(1, 2)).Perm(t.Len())[:nq] {
+		held[i] = true
+	}
+	for i := range t.Len() {
+		if held[i] {
+			queries = append(queries, t.Row(i)...)
+		} else {
+			base = append(base, t.Row(i)...)
+		}
+	}
+	log.Printf("glove: %d words of dimension %d read in %.1fs; %d held out as queries", t.Len(), t.Dim, time.Since(t0).Seconds(), nq)
+	return base, queries, t.Dim, nil
 }
