@@ -53,6 +53,13 @@
 // the AVX-512F and AVX2 versions (./asm again) give the same bits as the Go
 // loops, so that a graph built on one machine is built identically on any
 // other.
+//
+// [FilterI8] is the inner loop of exact Euclidean search (package knn's
+// Flat): lower bounds on squared distances from 8-bit codes, 8 queries
+// against 16 rows at a time, by AVX-512 VNNI's VPDPBUSD, which avo does not
+// know and ./asm writes as a raw instruction. Its Go loop is the
+// specification and the fallback; knn uses it only where the kernel runs
+// ([HasFilterI8]).
 package f32
 
 //go:generate go run -C asm . -out ..
