@@ -61,8 +61,10 @@ func (f *Flat) buildCodes() {
 	d := f.dim
 	scale := make([]float64, d)
 	for i := range f.n {
-		for j, v := range f.Vector(i) {
-			a := math.Abs(float64(v))
+		x := f.Vector(i)
+		sc := f.spaceScale(x)
+		for j, v := range x {
+			a := math.Abs(float64(v) * sc)
 			if math.IsInf(a, 0) || math.IsNaN(a) {
 				return
 			}
@@ -89,18 +91,23 @@ func (f *Flat) buildCodes() {
 			continue
 		}
 		x := f.Vector(int(f.order[pos]))
+		sc := f.spaceScale(x)
 		var ee, xx float64
 		for j, v := range x {
+			v := float64(v) * sc
 			var q float64
 			if scale[j] > 0 {
-				q = max(-127, min(127, math.Round(float64(v)/scale[j])))
+				q = max(-127, min(127, math.Round(v/scale[j])))
 			}
-			e := float64(v) - q*scale[j]
+			e := v - q*scale[j]
 			ee += e * e
 			xx += q * q
 			c.x[64*m*g+64*(j/4)+4*l+j%4] = byte(int8(q)) ^ 0x80
 		}
-		rows[l] = f.norm[f.order[pos]]
+		rows[l] = 1 // a unit vector, for cosine
+		if f.metric != distance.Cosine {
+			rows[l] = f.norm[f.order[pos]]
+		}
 		rows[16+l] = up32(math.Sqrt(ee))
 		rows[32+l] = up32(math.Sqrt(xx))
 	}
@@ -121,7 +128,8 @@ type tile struct {
 	n    int     // queries (the rest of the 8 are padding)
 	skip [8]bool // not finite: left to the exact scan
 	q    [8][]float32
-	qq   [8]float64 // ‖q‖²
+	sc   [8]float64 // spaceScale of each query
+	qq   [8]float64 // ‖q‖² after spaceScale
 	p    [8]float64 // projections
 	seed [8][2]int  // window positions already offered by the seed
 	code []int32    // f32.FilterI8's q
@@ -158,7 +166,8 @@ func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 		}
 		t.q[i] = q[i*d : (i+1)*d]
 		t.p[i] = pq[i]
-		t.qq[i] = sumSq(t.q[i])
+		t.sc[i] = f.spaceScale(t.q[i])
+		t.qq[i] = sumSq(t.q[i]) * t.sc[i] * t.sc[i]
 		if !s.codeQuery(i) {
 			t.skip[i] = true // finishCodes falls back to the exact scan
 			continue
@@ -212,12 +221,12 @@ func (f *Flat) seedRange(p float64, kk int) (lo, hi int) {
 // not finite.
 func (s *searcher) codeQuery(i int) bool {
 	f, c, t := s.f, s.f.codes, &s.tile
-	q := t.q[i]
+	q, sc := t.q[i], t.sc[i]
 	var umax float64
 	for j, v := range q {
-		umax = max(umax, math.Abs(float64(v)*c.scale[j]))
+		umax = max(umax, math.Abs(float64(v)*sc*c.scale[j]))
 	}
-	if math.IsInf(umax, 0) || math.IsNaN(umax) || !f.inRange(t.qq[i]) {
+	if math.IsInf(umax, 0) || math.IsNaN(umax) || !f.inRange(sumSq(q)) {
 		t.qc[8*i+4] = float32(math.Inf(-1))
 		return false
 	}
@@ -227,7 +236,7 @@ func (s *searcher) codeQuery(i int) bool {
 	}
 	var sum, dd float64
 	for j, v := range q {
-		u := float64(v) * c.scale[j]
+		u := float64(v) * sc * c.scale[j]
 		w := max(-127, min(127, math.Round(u/scale)))
 		e := u - w*scale
 		dd += e * e
@@ -243,20 +252,45 @@ func (s *searcher) codeQuery(i int) bool {
 	// A margin for the float32 arithmetic of the bound (a few roundings
 	// of terms no larger than (‖q‖ + max ‖x‖)²), and for a product too
 	// large to convert exactly.
-	t.margin[i] = 32*unit*(qn+f.maxNorm)*(qn+f.maxNorm) + 2*unit*scale*127*127*float64(f.dim)
+	xn := f.spaceMaxNorm()
+	t.margin[i] = 32*unit*(qn+xn)*(qn+xn) + 2*unit*scale*127*127*float64(f.dim)
 	return true
 }
 
-// cutoff returns an upper bound on the true squared distance of every
-// candidate of query i, +Inf while its heap is not full: the float32
-// distances of f32.SqDistRows are within a relative 2(dim+4)·u of the
-// true ones, plus what terms that underflow lose (tinyErr).
+// cutoff returns an upper bound, in the space of the codes (squared
+// Euclidean distances, of unit vectors for cosine), on the distance of
+// every candidate of query i, +Inf while its heap is not full.
 func (s *searcher) cutoff(i int) float64 {
 	h := &s.heaps[i]
 	if !h.full() {
 		return math.Inf(1)
 	}
-	return float64(h.score[0])*(1+2*float64(s.f.dim+4)*unit) + s.f.tinyErr()
+	w := float64(h.score[0])
+	if s.f.metric == distance.Cosine {
+		return 2 * (w + s.f.offerErr(w))
+	}
+	return w + s.f.offerErr(w)
+}
+
+// offerErr bounds the error of a float32 distance from offer whose value
+// is w: for squared Euclidean distances (f32.SqDistRows) a relative
+// 2(dim+4)·u, for cosine distances (f32.DotRows times two inverse norms,
+// subtracted from 1) an absolute 2(dim+8)·u, plus what terms that
+// underflow lose (tinyErr).
+func (f *Flat) offerErr(w float64) float64 {
+	if f.metric == distance.Cosine {
+		return 2*float64(f.dim+8)*unit + f.tinyErr()
+	}
+	return 2*float64(f.dim+4)*unit*w + f.tinyErr()
+}
+
+// spaceMaxNorm is the largest norm of a base vector in the space of the
+// codes.
+func (f *Flat) spaceMaxNorm() float64 {
+	if f.metric == distance.Cosine {
+		return 1
+	}
+	return f.maxNorm
 }
 
 // tileReach sets each query's cut-off for FilterI8 and returns the window
@@ -276,7 +310,7 @@ func (s *searcher) tileReach() (left, right float64) {
 			left, right = math.Inf(-1), math.Inf(1)
 			continue
 		}
-		r := math.Sqrt(tau)*(1+1e-12) + 1e-9*(math.Sqrt(t.qq[i])+f.maxNorm)
+		r := math.Sqrt(tau)*(1+1e-12) + 1e-9*(math.Sqrt(t.qq[i])+f.spaceMaxNorm())
 		left, right = min(left, t.p[i]-r), max(right, t.p[i]+r)
 	}
 	return left, right
@@ -320,7 +354,16 @@ func (s *searcher) offer(i int, ids []int32) {
 		t.dist = make([]float32, len(ids))
 	}
 	dist := t.dist[:len(ids)]
-	f32.SqDistRows(dist, t.q[i], s.f.x, ids)
+	if f := s.f; f.metric == distance.Cosine {
+		// 1 − q·x/(‖q‖ ‖x‖), with the inverse norms NewFlat keeps.
+		f32.DotRows(dist, t.q[i], f.x, ids)
+		invq := float32(t.sc[i])
+		for j, id := range ids {
+			dist[j] = 1 - dist[j]*f.norm[id]*invq
+		}
+	} else {
+		f32.SqDistRows(dist, t.q[i], f.x, ids)
+	}
 	h := &s.heaps[i]
 	thr := h.worst()
 	for j, v := range dist {
@@ -357,7 +400,7 @@ func (s *searcher) finishCodes(q []float32, h *candHeap) []Neighbor {
 			kth *= kth
 		}
 		worst := float64(h.score[0])
-		if !(kth < worst-2*float64(f.dim+4)*unit*worst-f.tinyErr()) {
+		if !(kth < worst-f.offerErr(worst)) {
 			return f.exactScan(q, s.k, &s.exact)
 		}
 	}

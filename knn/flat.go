@@ -141,6 +141,19 @@ func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
 		if f.axis != nil && useCodes {
 			f.buildCodes()
 		}
+	case distance.Cosine:
+		// Cosine search is Euclidean search among unit vectors, with
+		// codes only: the float32 window knows Euclidean scores alone.
+		if !useCodes {
+			break
+		}
+		f.sortByAxis()
+		if f.axis != nil {
+			f.buildCodes()
+		}
+		if f.codes == nil {
+			f.axis, f.order, f.proj = nil, nil, nil
+		}
 	}
 	return f
 }

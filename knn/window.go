@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/latent-go/latent/distance"
 )
 
 // The window of a Euclidean Flat index.
@@ -26,19 +28,21 @@ import (
 const axisSample = 4096
 
 // principalAxis returns a unit vector along which the n row-major vectors
-// of dimension dim spread most, estimated by power iteration on a sample
-// of at most axisSample evenly spaced rows, or nil when the sampled rows
-// are all equal or not finite. It is deterministic.
-func principalAxis(x []float32, n, dim int) []float64 {
+// of dimension dim, each multiplied by scale(row), spread most, estimated
+// by power iteration on a sample of at most axisSample evenly spaced rows,
+// or nil when the sampled rows are all equal or not finite. It is
+// deterministic.
+func principalAxis(x []float32, n, dim int, scale func([]float32) float64) []float64 {
 	step := max(1, n/axisSample)
 	m := (n + step - 1) / step
 	c := make([]float64, m*dim)
 	mean := make([]float64, dim)
 	for i := range m {
 		row := x[i*step*dim : (i*step+1)*dim]
+		a := scale(row)
 		for j, v := range row {
-			c[i*dim+j] = float64(v)
-			mean[j] += float64(v)
+			c[i*dim+j] = float64(v) * a
+			mean[j] += float64(v) * a
 		}
 	}
 	for j := range mean {
@@ -104,18 +108,34 @@ func project(w []float64, x []float32) float64 {
 	return p
 }
 
+// spaceScale returns the factor that takes x into the space the window and
+// the codes work in: 1 for Euclidean and squared Euclidean, 1/‖x‖ for
+// cosine, since on unit vectors the cosine distance is half the squared
+// Euclidean distance. It is not finite for a zero vector under cosine.
+func (f *Flat) spaceScale(x []float32) float64 {
+	if f.metric != distance.Cosine {
+		return 1
+	}
+	return 1 / math.Sqrt(sumSq(x))
+}
+
+// spaceProject is project in that space.
+func (f *Flat) spaceProject(x []float32) float64 {
+	return project(f.axis, x) * f.spaceScale(x)
+}
+
 // sortByAxis sets f.axis, and f.order and f.proj: the row IDs by
 // increasing projection on the axis (NaN first, ties by ID) and those
 // projections.
 func (f *Flat) sortByAxis() {
-	f.axis = principalAxis(f.x, f.n, f.dim)
+	f.axis = principalAxis(f.x, f.n, f.dim, f.spaceScale)
 	if f.axis == nil {
 		return
 	}
 	p := make([]float64, f.n)
 	f.order = make([]int32, f.n)
 	for i := range f.n {
-		p[i] = project(f.axis, f.Vector(i))
+		p[i] = f.spaceProject(f.Vector(i))
 		f.order[i] = int32(i)
 	}
 	slices.SortFunc(f.order, func(a, b int32) int {
@@ -137,7 +157,7 @@ func (f *Flat) sortQueries(queries []float32, nq int) ([]int32, []float64) {
 	p := make([]float64, nq)
 	idx := make([]int32, nq)
 	for i := range nq {
-		p[i] = project(f.axis, queries[i*f.dim:(i+1)*f.dim])
+		p[i] = f.spaceProject(queries[i*f.dim : (i+1)*f.dim])
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/latent-go/latent/distance"
@@ -48,13 +49,14 @@ func exactKNN(x []float32, dim int, m distance.Metric, q []float32, k int) []knn
 	return res
 }
 
-// TestEuclideanPaths compares both Euclidean paths (8-bit codes where the
-// CPU has them, and the float32 window) with float64 brute force, result
-// for result, on data where the window prunes most vectors: elongated
-// clusters, a dimension that is not a multiple of 4, many dimensions, a
-// count that is not a multiple of 16, exact duplicates and integer grids
-// full of ties, and queries that are base vectors.
-func TestEuclideanPaths(t *testing.T) {
+// TestWindowPaths compares the Euclidean paths (8-bit codes where the CPU
+// has them, and the float32 window) and cosine with and without codes with
+// float64 brute force, result for result, on data where the window prunes
+// most vectors: elongated clusters, a dimension that is not a multiple of
+// 4, many dimensions, a count that is not a multiple of 16, exact
+// duplicates and integer grids full of ties, zero vectors, and queries
+// that are base vectors.
+func TestWindowPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 9))
 	elongated := func(n, dim int) []float32 {
 		x := make([]float32, n*dim)
@@ -89,23 +91,31 @@ func TestEuclideanPaths(t *testing.T) {
 		{"grid-6", grid(2500, 6), 6, distance.Euclidean},
 		{"duplicates-16", dups(2000, 16), 16, distance.Euclidean},
 		{"small-5", elongated(13, 5), 5, distance.Euclidean},
+		{"cosine-elongated-32", elongated(3001, 32), 32, distance.Cosine},
+		{"cosine-grid-6", grid(2500, 6), 6, distance.Cosine},
+		{"cosine-duplicates-16", dups(2000, 16), 16, distance.Cosine},
+		{"cosine-small-5", elongated(13, 5), 5, distance.Cosine},
+		{"cosine-zero-rows", withZeros(elongated(1000, 8), 8), 8, distance.Cosine},
 	}
 	for _, c := range cases {
 		n := len(c.x) / c.dim
 		own := c.x[:min(40, n)*c.dim]
 		q := append(elongated(150, c.dim), own...)
-		if c.name == "grid-6" {
+		if strings.HasSuffix(c.name, "grid-6") {
 			q = append(grid(150, c.dim), own...)
 		}
+		q = append(q, make([]float32, c.dim)...) // a zero query
 		nq := len(q) / c.dim
 		for _, codes := range []bool{true, false} {
 			restore := knn.SetUseCodes(codes && f32.HasFilterI8())
 			f := knn.NewFlat(c.x, c.dim, c.metric)
 			restore()
-			if !f.UsesWindow() {
+			if !f.UsesWindow() && (c.metric != distance.Cosine || f.UsesCodes()) {
 				t.Fatalf("%s: no window", c.name)
 			}
-			if f.UsesCodes() != (codes && f32.HasFilterI8()) {
+			// Zero vectors have no direction: cosine has no codes then.
+			plain := c.name == "cosine-zero-rows"
+			if f.UsesCodes() != (codes && f32.HasFilterI8() && !plain) {
 				t.Fatalf("%s: codes %v, want %v", c.name, f.UsesCodes(), codes)
 			}
 			for _, k := range []int{1, 10, 50} {
@@ -123,7 +133,7 @@ func TestEuclideanPaths(t *testing.T) {
 
 // A query that is not finite gets the brute-force answer of the float64
 // reference (which ranks NaN distances last), as without codes.
-func TestEuclideanNonFiniteQuery(t *testing.T) {
+func TestNonFiniteQuery(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	x := randData(r, 500, 8)
 	f := knn.NewFlat(x, 8, distance.Euclidean)
@@ -197,4 +207,12 @@ func TestEuclideanEdgeCases(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withZeros sets every 97th row of x to zero.
+func withZeros(x []float32, dim int) []float32 {
+	for i := 0; i < len(x)/dim; i += 97 {
+		clear(x[i*dim : (i+1)*dim])
+	}
+	return x
 }
