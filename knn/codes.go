@@ -9,10 +9,13 @@ import (
 	"github.com/latent-go/latent/internal/f32"
 )
 
-// Exact Euclidean search with 8-bit codes.
+// Exact Euclidean and cosine search with 8-bit codes.
 //
-// On CPUs with AVX-512 VNNI, a Euclidean Flat index also keeps every base
-// vector as 8-bit integer codes, in the order of the window (window.go).
+// On CPUs with AVX-512 VNNI, the window of a Euclidean or cosine Flat index
+// (window.go) also keeps every base vector as 8-bit integer codes, in the
+// window's order; for cosine, the vectors and queries are first scaled to
+// unit length (spaceScale), where the cosine distance is half the squared
+// Euclidean distance, and the same bound applies.
 // Dimension j of vector x is coded as x̃ⱼ = round(xⱼ/sⱼ) with one scale sⱼ
 // per dimension, so x = S x̃ + e with a small residual e. A query q is
 // coded against the same scales: uⱼ = qⱼsⱼ ≈ t vⱼ with integers vⱼ and one
@@ -24,7 +27,8 @@ import (
 // bound from an integer dot product, which f32.FilterI8 computes for 8
 // queries and 16 vectors at a time, four times as many multiply-adds an
 // instruction as float32. Only vectors whose bound is below a query's
-// current cut-off get their float32 distance (f32.SqDistRows); on
+// current cut-off get their float32 distance (f32.SqDistRows, or
+// f32.DotRows and the inverse norms for cosine); on
 // Fashion-MNIST PCA-32 that is a few hundred of the tens of thousands in
 // the window. The candidates are then re-ranked and certified as in the
 // float32 search, so the result is the same exact answer.
@@ -35,11 +39,11 @@ type codes struct {
 	m     int       // dwords of codes a vector: ⌈dim/4⌉
 	scale []float64 // sⱼ, float32 values
 	x     []byte    // 64m bytes a group
-	rows  []float32 // 48 a group: ‖x‖², ‖e‖, ‖x̃‖ (rounded up)
+	rows  []float32 // 48 a group: ‖x‖² (1 for cosine), ‖e‖, ‖x̃‖ (rounded up)
 }
 
-// useCodes reports whether NewFlat builds codes on this machine; tests
-// turn it off to cover the float32 window.
+// useCodes reports whether Flat indexes build codes on this machine;
+// tests turn it off to cover the float32 window.
 var useCodes = f32.HasFilterI8()
 
 // chunkGroups is how many groups of 16 vectors FilterI8 filters between
@@ -55,9 +59,9 @@ const maxCodesDim = 1 << 16
 // certify the k-th.
 const codesExtra = 2
 
-// buildCodes sets f.codes from the vectors in the window order, or leaves
-// it nil when a vector is not finite.
-func (f *Flat) buildCodes() {
+// buildCodes returns the codes of the vectors in the window order, or nil
+// when a vector is not finite (or zero, for cosine) or dim is too large.
+func (f *Flat) buildCodes(order []int32) *codes {
 	d := f.dim
 	scale := make([]float64, d)
 	for i := range f.n {
@@ -66,7 +70,7 @@ func (f *Flat) buildCodes() {
 		for j, v := range x {
 			a := math.Abs(float64(v) * sc)
 			if math.IsInf(a, 0) || math.IsNaN(a) {
-				return
+				return nil
 			}
 			scale[j] = max(scale[j], a)
 		}
@@ -76,7 +80,7 @@ func (f *Flat) buildCodes() {
 	}
 	m := (d + 3) / 4
 	if d > maxCodesDim {
-		return
+		return nil
 	}
 	groups := (f.n + 15) / 16
 	c := &codes{m: m, scale: scale, x: make([]byte, 64*m*groups), rows: make([]float32, 48*groups)}
@@ -90,7 +94,7 @@ func (f *Flat) buildCodes() {
 			rows[l] = float32(math.Inf(1)) // a padding vector never passes
 			continue
 		}
-		x := f.Vector(int(f.order[pos]))
+		x := f.Vector(int(order[pos]))
 		sc := f.spaceScale(x)
 		var ee, xx float64
 		for j, v := range x {
@@ -106,12 +110,12 @@ func (f *Flat) buildCodes() {
 		}
 		rows[l] = 1 // a unit vector, for cosine
 		if f.metric != distance.Cosine {
-			rows[l] = f.norm[f.order[pos]]
+			rows[l] = f.norm[order[pos]]
 		}
 		rows[16+l] = up32(math.Sqrt(ee))
 		rows[32+l] = up32(math.Sqrt(xx))
 	}
-	f.codes = c
+	return c
 }
 
 // up32 rounds a non-negative x up to a float32.
@@ -145,7 +149,7 @@ type tile struct {
 // searchCodes answers the queries q (rows of dim values, at most 8),
 // whose projections are pq, into out.
 func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
-	f, c, t := s.f, s.f.codes, &s.tile
+	f, w, c, t := s.f, s.w, s.w.codes, &s.tile
 	d := f.dim
 	t.n = len(out)
 	kk := min(s.k+codesExtra, f.n)
@@ -174,12 +178,12 @@ func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 		}
 		// Seed the heap with the vectors nearest in projection, so that
 		// the cut-off is tight from the first group on.
-		lo, hi := f.seedRange(pq[i], kk)
+		lo, hi := w.seedRange(pq[i], kk)
 		t.seed[i] = [2]int{lo, hi}
-		s.offer(i, f.order[lo:hi])
+		s.offer(i, w.order[lo:hi])
 	}
 	groups := (f.n + 15) / 16
-	lo, _ := slices.BinarySearch(f.proj, pq[(t.n-1)/2])
+	lo, _ := slices.BinarySearch(w.proj, pq[(t.n-1)/2])
 	lo /= 16
 	hi := lo
 	// The window widens by one group at first and then by twice as many
@@ -187,8 +191,8 @@ func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 	// queries.
 	for step := 1; ; step = min(2*step, chunkGroups) {
 		left, right := s.tileReach()
-		wantR := hi < groups && f.proj[16*hi] <= right
-		wantL := lo > 0 && f.proj[min(16*lo, f.n)-1] >= left
+		wantR := hi < groups && w.proj[16*hi] <= right
+		wantL := lo > 0 && w.proj[min(16*lo, f.n)-1] >= left
 		if !wantR && !wantL {
 			break
 		}
@@ -208,11 +212,11 @@ func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 	}
 }
 
-// seedRange returns the 2kk window positions (or all n) nearest to the
-// projection p.
-func (f *Flat) seedRange(p float64, kk int) (lo, hi int) {
-	pos, _ := slices.BinarySearch(f.proj, p)
-	hi = min(f.n, max(pos+kk, 2*kk))
+// seedRange returns the 2kk window positions (or all of them) nearest to
+// the projection p.
+func (w *window) seedRange(p float64, kk int) (lo, hi int) {
+	pos, _ := slices.BinarySearch(w.proj, p)
+	hi = min(len(w.proj), max(pos+kk, 2*kk))
 	return max(0, hi-2*kk), hi
 }
 
@@ -220,7 +224,7 @@ func (f *Flat) seedRange(p float64, kk int) (lo, hi int) {
 // reporting false (and a cut-off that nothing passes) when the query is
 // not finite.
 func (s *searcher) codeQuery(i int) bool {
-	f, c, t := s.f, s.f.codes, &s.tile
+	f, c, t := s.f, s.w.codes, &s.tile
 	q, sc := t.q[i], t.sc[i]
 	var umax float64
 	for j, v := range q {
@@ -319,7 +323,7 @@ func (s *searcher) tileReach() (left, right float64) {
 // filterGroups runs FilterI8 over groups [g0, g1) and offers the vectors
 // that pass to their queries.
 func (s *searcher) filterGroups(g0, g1 int) {
-	f, c, t := s.f, s.f.codes, &s.tile
+	f, w, c, t := s.f, s.w, s.w.codes, &s.tile
 	ng := g1 - g0
 	nh := f32.FilterI8(t.masks, t.hits, c.x[64*c.m*g0:], c.rows[48*g0:], t.code, t.qc[:], ng, c.m)
 	for i := range t.n {
@@ -333,7 +337,7 @@ func (s *searcher) filterGroups(g0, g1 int) {
 				mask &= mask - 1
 				pos := 16*(g0+g) + l
 				if pos < f.n && (pos < t.seed[i][0] || pos >= t.seed[i][1]) {
-					t.pass[i] = append(t.pass[i], f.order[pos])
+					t.pass[i] = append(t.pass[i], w.order[pos])
 				}
 			}
 		}

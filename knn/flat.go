@@ -21,23 +21,27 @@ import (
 //
 // # Method
 //
-// Queries are processed in blocks. For cosine and dot, the scores of a
-// block of queries against a block of base vectors come from one matrix
-// product (f32.Gemm): cos(q, x) = q·x / (‖q‖ ‖x‖) and −q·x, with the norms
-// of the base vectors computed once by NewFlat. Manhattan has no such
-// expansion and is computed pair by pair. Each query keeps its best k+8
-// candidates by these float32 scores.
+// Queries are processed in blocks. For dot, and for cosine on CPUs
+// without AVX-512 VNNI, the scores of a block of queries against a block
+// of base vectors come from one matrix product (f32.Gemm): cos(q, x) =
+// q·x / (‖q‖ ‖x‖) and −q·x, with the norms of the base vectors computed
+// once by NewFlat. Manhattan has no such expansion and is computed pair by
+// pair. Each query keeps its best k+8 candidates by these float32 scores.
 //
 // Euclidean and squared Euclidean search need not look at every vector:
 // no vector is nearer to a query than its distance along any one axis.
-// NewFlat sorts the base vectors along their principal axis, and a block
+// The index sorts the base vectors along their principal axis, and a block
 // of queries (sorted the same way) only visits the vectors whose
 // projection lies within its current k-th distance (window.go). Inside
 // that window, on CPUs with AVX-512 VNNI, 8-bit codes of the vectors give
 // lower bounds on the distances at a quarter of the cost of float32, and
 // only the vectors that pass get a float32 distance (codes.go); elsewhere
 // the window's scores come from the matrix product, ‖q − x‖² = ‖q‖² −
-// 2q·x + ‖x‖².
+// 2q·x + ‖x‖². With VNNI, cosine search is the same search among the
+// vectors scaled to unit length, where the cosine distance is half the
+// squared Euclidean distance. The window is built once the index has
+// answered 64 queries: a single search costs what brute force costs, not
+// the sorting and coding of every vector.
 //
 // Float32 scores carry rounding error, so the final candidates are
 // re-ranked with [distance.Metric.Distance64], the float64 reference, and
@@ -51,20 +55,21 @@ import (
 // block sizes, the order of the queries and the number of workers.
 //
 // Flat keeps a reference to the vectors it was built from (they must not
-// change afterwards) and adds one float32 per vector for the norms; for
-// Euclidean and squared Euclidean, 12 bytes per vector for the sorted
-// order, and ⌈dim/4⌉·4 + 12 bytes for the 8-bit codes where they are used.
+// change afterwards) and adds one float32 per vector for the norms; with a
+// window, 12 bytes per vector for the sorted order, and ⌈dim/4⌉·4 + 12
+// bytes for the 8-bit codes where they are used. It is safe for
+// concurrent use.
 //
 // # Speed
 //
-// On 60,000 Fashion-MNIST PCA-32 codes, one thread answers about 75,000
+// On 60,000 Fashion-MNIST PCA-32 codes, one thread answers about 80,000
 // Euclidean queries a second with the 8-bit codes (some 12× scikit-learn's
 // brute force; see bench/README.md), about 35,000 with the float32 window,
-// and about 15,000 cosine queries. The window helps most when the data
-// spread far along one direction, as principal components do; on data
-// spread evenly in all directions it holds most vectors, and search costs
-// what brute force costs. Manhattan, without a product, is some thirty
-// times slower.
+// and about 55,000 cosine queries with the codes (15,000 without). The
+// window helps most when the data spread far along one direction, as
+// principal components do; on data spread evenly in all directions, such
+// as word vectors, it holds most vectors and the codes do the work.
+// Manhattan, without a product, is some thirty times slower.
 type Flat struct {
 	x      []float32
 	n, dim int
@@ -73,14 +78,13 @@ type Flat struct {
 	// Cosine (0 for a zero row), and is nil otherwise.
 	norm    []float32
 	maxNorm float64 // the largest ‖x‖, for the error bound
-	// For Euclidean and SqEuclidean (see window.go): the principal axis,
-	// the row IDs sorted by their projection on it, and those projections.
-	// axis is nil when the window is not used.
-	axis  []float64
-	order []int32
-	proj  []float64
-	// codes is nil unless FilterI8 has a kernel here (see codes.go).
-	codes *codes
+	// The window of Euclidean and cosine search (window.go), built once
+	// the index has answered prepareAfter queries: windowed says whether
+	// to build one, withCodes whether with 8-bit codes (codes.go).
+	windowed, withCodes bool
+	served              atomic.Int64
+	winOnce             sync.Once
+	win                 atomic.Pointer[window]
 }
 
 // Block sizes: a block of queries against a block of base vectors is one
@@ -134,26 +138,13 @@ func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
 	case distance.Dot:
 		f.norm = nil
 	case distance.Euclidean, distance.SqEuclidean:
-		if !f.inRange(0) {
-			break // squared norms near float32's range: every query is scanned exactly
-		}
-		f.sortByAxis()
-		if f.axis != nil && useCodes {
-			f.buildCodes()
-		}
+		// Squared norms near float32's range: every query is scanned
+		// exactly, and a window would not help.
+		f.windowed, f.withCodes = f.inRange(0), useCodes
 	case distance.Cosine:
 		// Cosine search is Euclidean search among unit vectors, with
 		// codes only: the float32 window knows Euclidean scores alone.
-		if !useCodes {
-			break
-		}
-		f.sortByAxis()
-		if f.axis != nil {
-			f.buildCodes()
-		}
-		if f.codes == nil {
-			f.axis, f.order, f.proj = nil, nil, nil
-		}
+		f.windowed, f.withCodes = useCodes, useCodes
 	}
 	return f
 }
@@ -207,8 +198,9 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 	// projections, so that a block's queries need about the same vectors.
 	var idx []int32
 	var pq []float64
-	if f.axis != nil {
-		idx, pq = f.sortQueries(queries, nq)
+	w := f.windowFor(nq)
+	if w != nil {
+		idx, pq = f.sortQueries(w, queries, nq)
 	}
 	blocks := (nq + qBlock - 1) / qBlock
 	workers = min(workers, blocks)
@@ -218,7 +210,7 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := f.newSearcher(k, min(nq, qBlock))
+			s := f.newSearcher(k, min(nq, qBlock), w)
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= blocks {
@@ -248,6 +240,7 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 // searcher is one worker's scratch space.
 type searcher struct {
 	f     *Flat
+	w     *window // nil without a window
 	k     int
 	heaps []candHeap
 	prod  []float32 // qBlock × xBlock products
@@ -265,16 +258,16 @@ type searcher struct {
 	tile tile
 }
 
-func (f *Flat) newSearcher(k, nq int) *searcher {
-	if f.codes != nil {
+func (f *Flat) newSearcher(k, nq int, w *window) *searcher {
+	if w != nil && w.codes != nil {
 		nq = max(nq, 8) // a tile's heaps
 	}
-	s := &searcher{f: f, k: k, heaps: make([]candHeap, nq)}
+	s := &searcher{f: f, w: w, k: k, heaps: make([]candHeap, nq)}
 	if f.metric != distance.Manhattan {
 		s.prod = make([]float32, nq*min(f.n, xBlock))
 		s.sel = make([]int32, min(f.n, xBlock))
 	}
-	if f.axis != nil {
+	if w != nil {
 		s.qbuf = make([]float32, nq*f.dim)
 		s.res = make([][]Neighbor, nq)
 		s.qq = make([]float64, nq)
@@ -294,7 +287,7 @@ func (s *searcher) block(q []float32, pq []float64, out [][]Neighbor) {
 	for i := range nq {
 		s.heaps[i].reset(kk)
 	}
-	if f.codes != nil {
+	if s.w != nil && s.w.codes != nil {
 		for i := 0; i < nq; i += 8 {
 			j := min(i+8, nq)
 			s.searchCodes(q[i*f.dim:j*f.dim], pq[i:j], out[i:j])

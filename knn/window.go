@@ -119,45 +119,93 @@ func (f *Flat) spaceScale(x []float32) float64 {
 	return 1 / math.Sqrt(sumSq(x))
 }
 
-// spaceProject is project in that space.
-func (f *Flat) spaceProject(x []float32) float64 {
-	return project(f.axis, x) * f.spaceScale(x)
+// spaceProject is project on w's axis in that space.
+func (f *Flat) spaceProject(w *window, x []float32) float64 {
+	return project(w.axis, x) * f.spaceScale(x)
 }
 
-// sortByAxis sets f.axis, and f.order and f.proj: the row IDs by
-// increasing projection on the axis (NaN first, ties by ID) and those
-// projections.
-func (f *Flat) sortByAxis() {
-	f.axis = principalAxis(f.x, f.n, f.dim, f.spaceScale)
-	if f.axis == nil {
-		return
+// window is what Euclidean and cosine search add to a Flat index: the
+// principal axis, the row IDs sorted by their projection on it (NaN first,
+// ties by ID), those projections, and the 8-bit codes (nil unless
+// FilterI8 has a kernel here).
+type window struct {
+	axis  []float64
+	order []int32
+	proj  []float64
+	codes *codes
+}
+
+// prepareAfter is how many queries a Flat index answers before it builds
+// its window: building costs about as much as a few dozen brute-force
+// queries, which a single search from the command line would never win
+// back. Tests set it to 0.
+var prepareAfter int64 = 64
+
+// windowFor returns f's window for a batch of nq more queries, building it
+// once f has answered prepareAfter queries, or nil.
+func (f *Flat) windowFor(nq int) *window {
+	if !f.windowed {
+		return nil
 	}
+	if w := f.win.Load(); w != nil || f.served.Add(int64(nq)) < prepareAfter {
+		return w
+	}
+	return f.prepare()
+}
+
+// prepare builds f's window if it has not been built yet and returns it,
+// nil when f has none.
+func (f *Flat) prepare() *window {
+	f.winOnce.Do(func() {
+		if f.windowed {
+			f.win.Store(f.newWindow())
+		}
+	})
+	return f.win.Load()
+}
+
+// newWindow sorts the vectors along their principal axis and codes them
+// when f.withCodes, or returns nil when there is no axis, or a cosine
+// index gets no codes.
+func (f *Flat) newWindow() *window {
+	axis := principalAxis(f.x, f.n, f.dim, f.spaceScale)
+	if axis == nil {
+		return nil
+	}
+	w := &window{axis: axis}
 	p := make([]float64, f.n)
-	f.order = make([]int32, f.n)
+	w.order = make([]int32, f.n)
 	for i := range f.n {
-		p[i] = f.spaceProject(f.Vector(i))
-		f.order[i] = int32(i)
+		p[i] = f.spaceProject(w, f.Vector(i))
+		w.order[i] = int32(i)
 	}
-	slices.SortFunc(f.order, func(a, b int32) int {
+	slices.SortFunc(w.order, func(a, b int32) int {
 		if c := cmp.Compare(p[a], p[b]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	f.proj = make([]float64, f.n)
-	for i, id := range f.order {
-		f.proj[i] = p[id]
+	w.proj = make([]float64, f.n)
+	for i, id := range w.order {
+		w.proj[i] = p[id]
 	}
+	if f.withCodes {
+		w.codes = f.buildCodes(w.order)
+	}
+	if w.codes == nil && f.metric == distance.Cosine {
+		return nil
+	}
+	return w
 }
 
 // sortQueries returns the query indices by increasing projection (ties by
 // index) and the projections in that order, so that a block of
 // consecutive queries shares most of its window.
-func (f *Flat) sortQueries(queries []float32, nq int) ([]int32, []float64) {
+func (f *Flat) sortQueries(w *window, queries []float32, nq int) ([]int32, []float64) {
 	p := make([]float64, nq)
 	idx := make([]int32, nq)
 	for i := range nq {
-		p[i] = f.spaceProject(queries[i*f.dim : (i+1)*f.dim])
+		p[i] = f.spaceProject(w, queries[i*f.dim:(i+1)*f.dim])
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int {
@@ -178,13 +226,13 @@ func (f *Flat) sortQueries(queries []float32, nq int) ([]int32, []float64) {
 // sides until every vector outside it is farther from each query than
 // that query's k+extra candidates.
 func (s *searcher) window(q []float32, pq []float64, nq int) {
-	f := s.f
-	lo, _ := slices.BinarySearch(f.proj, pq[nq/2])
+	f, w := s.f, s.w
+	lo, _ := slices.BinarySearch(w.proj, pq[nq/2])
 	hi := lo
 	for {
 		left, right := s.reach(pq, nq)
-		wantR := hi < f.n && f.proj[hi] <= right
-		wantL := lo > 0 && f.proj[lo-1] >= left
+		wantR := hi < f.n && w.proj[hi] <= right
+		wantL := lo > 0 && w.proj[lo-1] >= left
 		if !wantR && !wantL {
 			return
 		}
@@ -238,7 +286,7 @@ func (s *searcher) reach(pq []float64, nq int) (left, right float64) {
 func (s *searcher) scanSorted(q []float32, nq, p0, p1 int) {
 	f := s.f
 	d := f.dim
-	ids := f.order[p0:p1]
+	ids := s.w.order[p0:p1]
 	xs := s.xbuf[:len(ids)*d]
 	norms := s.nbuf[:len(ids)]
 	for j, id := range ids {

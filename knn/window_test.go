@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/latent-go/latent/distance"
@@ -14,15 +15,43 @@ import (
 	"github.com/latent-go/latent/knn/knntest"
 )
 
-// The float32 window (the path without 8-bit codes) passes the suite too.
+// The window passes the suite from the first query, with 8-bit codes
+// (where the CPU has them) and without.
 func TestFlatWindowConformance(t *testing.T) {
-	defer knn.SetUseCodes(false)()
-	knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
-		return knn.NewFlat(x, dim, m)
-	})
-	knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
-		return batchIndex{knn.NewFlat(x, dim, m)}
-	})
+	defer knn.SetPrepareAfter(0)()
+	for _, codes := range []bool{true, false} {
+		restore := knn.SetUseCodes(codes && f32.HasFilterI8())
+		knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
+			return knn.NewFlat(x, dim, m)
+		})
+		knntest.Run(t, func(x []float32, dim int, m distance.Metric) knn.Index {
+			return batchIndex{knn.NewFlat(x, dim, m)}
+		})
+		restore()
+	}
+}
+
+// A Flat index builds its window only after answering a few dozen
+// queries, and answers the same before and after.
+func TestWindowBuiltOnDemand(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	x := randData(r, 2000, 8)
+	q := randData(r, 100, 8)
+	f := knn.NewFlat(x, 8, distance.Euclidean)
+	var before [][]knn.Neighbor
+	for i := range 40 {
+		before = append(before, f.Search(q[i*8:(i+1)*8], 5))
+	}
+	if f.Built() {
+		t.Fatal("window built after 40 queries")
+	}
+	after := f.SearchBatch(q, 5, 2)
+	if !f.Built() {
+		t.Fatal("no window after 140 queries")
+	}
+	if !slices.EqualFunc(before, after[:40], slices.Equal) {
+		t.Fatal("results changed with the window")
+	}
 }
 
 // exactKNN is the float64 brute-force answer, ties by ID.
@@ -215,4 +244,32 @@ func withZeros(x []float32, dim int) []float32 {
 		clear(x[i*dim : (i+1)*dim])
 	}
 	return x
+}
+
+// Searches from several goroutines while the window is being built give
+// the answers of brute force (run with -race to check the publication).
+func TestWindowConcurrentBuild(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	x := randData(r, 1500, 6)
+	q := randData(r, 120, 6)
+	for _, m := range []distance.Metric{distance.Euclidean, distance.Cosine} {
+		f := knn.NewFlat(x, 6, m)
+		got := make([][]knn.Neighbor, 120)
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := g; i < 120; i += 4 {
+					got[i] = f.Search(q[i*6:(i+1)*6], 3)
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range 120 {
+			if want := exactKNN(x, 6, m, q[i*6:(i+1)*6], 3); !slices.Equal(got[i], want) {
+				t.Fatalf("%v query %d: got %v, want %v", m, i, got[i], want)
+			}
+		}
+	}
 }
