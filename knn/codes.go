@@ -395,8 +395,8 @@ func (s *searcher) finishCodes(q []float32, h *candHeap) []Neighbor {
 		s.cand = append(s.cand, cand{f.metric.Distance64(q, f.Vector(int(id))), int(id)})
 	}
 	sortCands(s.cand)
-	if len(s.cand) < s.k {
-		return f.exactScan(q, s.k, &s.exact)
+	if len(s.cand) < s.k || !h.full() && len(h.id) < f.n {
+		return f.exactScan(q, s.k, &s.exact) // some distances were not finite
 	}
 	if len(h.id) < f.n {
 		kth := s.cand[s.k-1].d

@@ -78,6 +78,7 @@ type Flat struct {
 	// Cosine (0 for a zero row), and is nil otherwise.
 	norm    []float32
 	maxNorm float64 // the largest ‖x‖, for the error bound
+	minNorm float64 // the smallest ‖x‖ > 0 (+Inf if none), for cosine's
 	// The window of Euclidean and cosine search (window.go), built once
 	// the index has answered prepareAfter queries: windowed says whether
 	// to build one, withCodes whether with 8-bit codes (codes.go).
@@ -119,12 +120,16 @@ func NewFlat(vectors []float32, dim int, m distance.Metric) *Flat {
 		return f
 	}
 	f.norm = make([]float32, n)
+	f.minNorm = math.Inf(1)
 	for i := range n {
 		var s float64
 		for _, v := range vectors[i*dim : (i+1)*dim] {
 			s += float64(v) * float64(v)
 		}
 		f.maxNorm = max(f.maxNorm, math.Sqrt(s))
+		if s > 0 {
+			f.minNorm = min(f.minNorm, math.Sqrt(s))
+		}
 		switch m {
 		case distance.Euclidean, distance.SqEuclidean:
 			f.norm[i] = float32(s)
@@ -398,10 +403,17 @@ const unit = 0x1p-24
 func (f *Flat) tinyErr() float64 { return 8 * float64(f.dim+4) * 0x1p-149 }
 
 // inRange reports whether float32 scores for a query with ‖q‖² = qq stay
-// far from overflow: (‖q‖ + max ‖x‖)² well below the largest float32. The
-// error bounds assume it; queries out of range are scanned exactly.
+// far from overflow: (‖q‖ + max ‖x‖)² well below the largest float32; and,
+// for cosine, from underflow: ‖q‖ · min ‖x‖ ≥ 2⁻⁶⁰, so that what the
+// products of a dot product lose to underflow stays far below its
+// relative error even after the division by both norms (and the inverse
+// norms are finite). The error bounds assume it; queries out of range are
+// scanned exactly.
 func (f *Flat) inRange(qq float64) bool {
 	r := math.Sqrt(qq) + f.maxNorm
+	if f.metric == distance.Cosine && math.Sqrt(qq)*f.minNorm < 0x1p-60 {
+		return false
+	}
 	return r*r < math.MaxFloat32/64
 }
 

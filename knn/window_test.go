@@ -180,11 +180,13 @@ func TestNonFiniteQuery(t *testing.T) {
 	}
 }
 
-// TestEuclideanEdgeCases covers what the error bounds of both Euclidean
-// paths must survive: a query whose distances overflow float32 sharing a
-// tile with ordinary ones, distances so small that float32 sums underflow,
-// and vectors whose squared norms overflow float32.
-func TestEuclideanEdgeCases(t *testing.T) {
+// TestWindowEdgeCases covers what the error bounds of every path (codes or
+// not, window or brute force) must survive: a query whose distances
+// overflow float32 sharing a tile with ordinary ones, distances so small
+// that float32 sums underflow, vectors whose squared norms overflow
+// float32, and cosine dot products that underflow or inverse norms that
+// overflow.
+func TestWindowEdgeCases(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 3))
 	var plane []float32
 	for range 2000 {
@@ -211,6 +213,14 @@ func TestEuclideanEdgeCases(t *testing.T) {
 		huge = append(huge, 1.5e19, 1.5e19, 0, float32(j))
 	}
 
+	tinyCos := []float32{1e-23, 1e-26, 0, 0}
+	subnormal := []float32{}
+	for range 40 {
+		tinyCos = append(tinyCos, 1, r.Float32(), r.Float32(), r.Float32())
+		subnormal = append(subnormal, r.Float32(), -1, r.Float32(), r.Float32())
+	}
+	subnormal = append(subnormal, 1e-39, 0, 0, 0)
+
 	for _, c := range []struct {
 		name   string
 		x, q   []float32
@@ -220,17 +230,22 @@ func TestEuclideanEdgeCases(t *testing.T) {
 		{"overflowing-query", plane, mixed, 2, 1, distance.Euclidean},
 		{"underflow", under, []float32{0, 0, 0, 0}, 4, 1, distance.SqEuclidean},
 		{"overflowing-norms", huge, []float32{1.5e19, 1.5e19, 0, 50.3}, 4, 1, distance.Euclidean},
+		{"cosine-underflow", tinyCos, []float32{1e-23, 0, 0, 0}, 4, 1, distance.Cosine},
+		{"cosine-subnormal-row", subnormal, []float32{0, 1, 0, 0}, 4, 1, distance.Cosine},
 	} {
-		for _, codes := range []bool{true, false} {
-			restore := knn.SetUseCodes(codes && f32.HasFilterI8())
+		for _, path := range []struct{ codes, window bool }{{true, true}, {false, true}, {true, false}} {
+			restore := knn.SetUseCodes(path.codes && f32.HasFilterI8())
 			f := knn.NewFlat(c.x, c.dim, c.metric)
 			restore()
+			if path.window {
+				f.UsesWindow() // build it now
+			}
 			got := f.SearchBatch(c.q, c.k, 1)
 			for i := range got {
 				want := exactKNN(c.x, c.dim, c.metric, c.q[i*c.dim:(i+1)*c.dim], c.k)
 				if i != 0 && i != len(got)-1 || c.name != "overflowing-query" {
 					if !slices.Equal(got[i], want) {
-						t.Errorf("%s (codes %v) query %d: got %v, want %v", c.name, f.UsesCodes(), i, got[i], want)
+						t.Errorf("%s (codes %v, window %v) query %d: got %v, want %v", c.name, path.codes, path.window, i, got[i], want)
 					}
 				}
 			}
