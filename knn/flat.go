@@ -398,6 +398,14 @@ func (s *searcher) scan(q []float32, nq int, xs, norms []float32, x0 int, ids []
 // unit is the unit roundoff of float32.
 const unit = 0x1p-24
 
+// euclidErr bounds the error of a float32 Euclidean score ‖x‖² − 2q·x
+// for a query of norm qn: Higham's bound γₙ for a sum of n products,
+// doubled for safety, plus underflow.
+func (f *Flat) euclidErr(qn float64) float64 {
+	r := qn + f.maxNorm
+	return 2*float64(f.dim+4)*unit*r*r + f.tinyErr()
+}
+
 // tinyErr bounds what a float32 sum of squares or products of dim terms
 // can lose to underflow, where the relative bounds no longer hold.
 func (f *Flat) tinyErr() float64 { return 8 * float64(f.dim+4) * 0x1p-149 }
@@ -475,7 +483,7 @@ func (f *Flat) certified(q []float32, kth float64, h *candHeap) bool {
 	switch f.metric {
 	case distance.Euclidean, distance.SqEuclidean:
 		qq := sumSq(q)
-		e := 2*(d+4)*unit*(math.Sqrt(qq)+f.maxNorm)*(math.Sqrt(qq)+f.maxNorm) + f.tinyErr()
+		e := f.euclidErr(math.Sqrt(qq))
 		sq := kth
 		if f.metric == distance.Euclidean {
 			sq = kth * kth

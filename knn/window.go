@@ -263,7 +263,6 @@ func (s *searcher) window(q []float32, pq []float64, nq int) {
 func (s *searcher) reach(pq []float64, nq int) (left, right float64) {
 	f := s.f
 	left, right = math.Inf(1), math.Inf(-1)
-	d := float64(f.dim)
 	for i := range nq {
 		h := &s.heaps[i]
 		if !h.full() {
@@ -271,8 +270,7 @@ func (s *searcher) reach(pq []float64, nq int) (left, right float64) {
 		}
 		qq := s.qq[i]
 		qn := math.Sqrt(qq)
-		e := 2 * (d + 4) * unit * (qn + f.maxNorm) * (qn + f.maxNorm)
-		r := math.Sqrt(max(float64(h.score[0])+qq+e, 0))*(1+1e-12) + 1e-9*(qn+f.maxNorm)
+		r := math.Sqrt(max(float64(h.score[0])+qq+f.euclidErr(qn), 0))*(1+1e-12) + 1e-9*(qn+f.maxNorm)
 		if math.IsNaN(r) || math.IsInf(r, 0) || math.IsNaN(pq[i]) || math.IsInf(pq[i], 0) {
 			return math.Inf(-1), math.Inf(1)
 		}
