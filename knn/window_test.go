@@ -1,7 +1,6 @@
 package knn_test
 
 import (
-	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -52,30 +51,6 @@ func TestWindowBuiltOnDemand(t *testing.T) {
 	if !slices.EqualFunc(before, after[:40], slices.Equal) {
 		t.Fatal("results changed with the window")
 	}
-}
-
-// exactKNN is the float64 brute-force answer, ties by ID.
-func exactKNN(x []float32, dim int, m distance.Metric, q []float32, k int) []knn.Neighbor {
-	type c struct {
-		d  float64
-		id int
-	}
-	n := len(x) / dim
-	all := make([]c, n)
-	for i := range n {
-		all[i] = c{m.Distance64(q, x[i*dim:(i+1)*dim]), i}
-	}
-	slices.SortFunc(all, func(a, b c) int {
-		if v := cmp.Compare(a.d, b.d); v != 0 {
-			return v
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	res := make([]knn.Neighbor, min(k, n))
-	for i := range res {
-		res[i] = knn.Neighbor{ID: all[i].id, Dist: float32(all[i].d)}
-	}
-	return res
 }
 
 // TestWindowPaths compares the Euclidean paths (8-bit codes where the CPU
@@ -150,7 +125,7 @@ func TestWindowPaths(t *testing.T) {
 			for _, k := range []int{1, 10, 50} {
 				got := f.SearchBatch(q, k, 2)
 				for i := range nq {
-					want := exactKNN(c.x, c.dim, c.metric, q[i*c.dim:(i+1)*c.dim], k)
+					want := knntest.Exact(c.x, c.dim, c.metric, q[i*c.dim:(i+1)*c.dim], k)
 					if !slices.Equal(got[i], want) {
 						t.Fatalf("%s (codes %v, n %d) k=%d query %d:\n got %v\nwant %v", c.name, f.UsesCodes(), n, k, i, got[i], want)
 					}
@@ -171,7 +146,7 @@ func TestNonFiniteQuery(t *testing.T) {
 	q[7*8] = float32(math.Inf(-1))
 	got := f.SearchBatch(q, 5, 1)
 	for i := range 20 {
-		if want := exactKNN(x, 8, distance.Euclidean, q[i*8:(i+1)*8], 5); i != 3 && i != 7 && !slices.Equal(got[i], want) {
+		if want := knntest.Exact(x, 8, distance.Euclidean, q[i*8:(i+1)*8], 5); i != 3 && i != 7 && !slices.Equal(got[i], want) {
 			t.Fatalf("query %d: got %v, want %v", i, got[i], want)
 		}
 		if len(got[i]) != 5 {
@@ -242,7 +217,7 @@ func TestWindowEdgeCases(t *testing.T) {
 			}
 			got := f.SearchBatch(c.q, c.k, 1)
 			for i := range got {
-				want := exactKNN(c.x, c.dim, c.metric, c.q[i*c.dim:(i+1)*c.dim], c.k)
+				want := knntest.Exact(c.x, c.dim, c.metric, c.q[i*c.dim:(i+1)*c.dim], c.k)
 				if i != 0 && i != len(got)-1 || c.name != "overflowing-query" {
 					if !slices.Equal(got[i], want) {
 						t.Errorf("%s (codes %v, window %v) query %d: got %v, want %v", c.name, path.codes, path.window, i, got[i], want)
@@ -282,7 +257,7 @@ func TestWindowConcurrentBuild(t *testing.T) {
 		}
 		wg.Wait()
 		for i := range 120 {
-			if want := exactKNN(x, 6, m, q[i*6:(i+1)*6], 3); !slices.Equal(got[i], want) {
+			if want := knntest.Exact(x, 6, m, q[i*6:(i+1)*6], 3); !slices.Equal(got[i], want) {
 				t.Fatalf("%v query %d: got %v, want %v", m, i, got[i], want)
 			}
 		}

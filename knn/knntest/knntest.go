@@ -26,6 +26,7 @@
 package knntest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -228,23 +229,28 @@ type ref struct {
 	d  float64
 }
 
-// bruteForce returns every base vector ranked by reference distance.
+// bruteForce returns every base vector ranked by reference distance, ties
+// (and NaN, which cmp.Compare puts first) by ID.
 func bruteForce(x []float32, dim int, m distance.Metric, q []float32) []ref {
 	n := len(x) / dim
 	all := make([]ref, n)
 	for i := range n {
 		all[i] = ref{i, m.Distance64(q, x[i*dim:(i+1)*dim])}
 	}
-	slices.SortStableFunc(all, func(a, b ref) int {
-		switch {
-		case a.d < b.d:
-			return -1
-		case a.d > b.d:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(all, func(a, b ref) int { return cmp.Compare(a.d, b.d) })
 	return all
+}
+
+// Exact returns the reference answer: the k nearest of the row-major
+// vectors x (dimension dim) to q by m.Distance64, ties by the smaller ID,
+// with the distances rounded to float32 — what an exact index must return.
+func Exact(x []float32, dim int, m distance.Metric, q []float32, k int) []knn.Neighbor {
+	all := bruteForce(x, dim, m, q)
+	res := make([]knn.Neighbor, max(0, min(k, len(all))))
+	for i := range res {
+		res[i] = knn.Neighbor{ID: all[i].id, Dist: float32(all[i].d)}
+	}
+	return res
 }
 
 func norm(v []float32) float64 {
