@@ -134,7 +134,7 @@ type tile struct {
 	q    [8][]float32
 	sc   [8]float64 // spaceScale of each query
 	qq   [8]float64 // ‖q‖² after spaceScale
-	p    [8]float64 // projections
+	pq   []float64  // projections
 	seed [8][2]int  // window positions already offered by the seed
 	code []int32    // f32.FilterI8's q
 	qc   [64]float32
@@ -151,7 +151,7 @@ type tile struct {
 func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 	f, w, c, t := s.f, s.w, s.w.codes, &s.tile
 	d := f.dim
-	t.n = len(out)
+	t.n, t.pq = len(out), pq
 	kk := min(s.k+codesExtra, f.n)
 	if t.code == nil {
 		t.code = make([]int32, 8*c.m)
@@ -169,7 +169,6 @@ func (s *searcher) searchCodes(q []float32, pq []float64, out [][]Neighbor) {
 			continue
 		}
 		t.q[i] = q[i*d : (i+1)*d]
-		t.p[i] = pq[i]
 		t.sc[i] = f.spaceScale(t.q[i])
 		t.qq[i] = sumSq(t.q[i]) * t.sc[i] * t.sc[i]
 		if !s.codeQuery(i) {
@@ -315,7 +314,7 @@ func (s *searcher) tileReach() (left, right float64) {
 			continue
 		}
 		r := math.Sqrt(tau)*(1+1e-12) + 1e-9*(math.Sqrt(t.qq[i])+f.spaceMaxNorm())
-		left, right = min(left, t.p[i]-r), max(right, t.p[i]+r)
+		left, right = min(left, t.pq[i]-r), max(right, t.pq[i]+r)
 	}
 	return left, right
 }

@@ -205,7 +205,7 @@ func (f *Flat) SearchBatch(queries []float32, k int, workers int) [][]Neighbor {
 	var pq []float64
 	w := f.windowFor(nq)
 	if w != nil {
-		idx, pq = f.sortQueries(w, queries, nq)
+		idx, pq = f.sortByProjection(w, queries, nq)
 	}
 	blocks := (nq + qBlock - 1) / qBlock
 	workers = min(workers, blocks)

@@ -173,22 +173,7 @@ func (f *Flat) newWindow() *window {
 		return nil
 	}
 	w := &window{axis: axis}
-	p := make([]float64, f.n)
-	w.order = make([]int32, f.n)
-	for i := range f.n {
-		p[i] = f.spaceProject(w, f.Vector(i))
-		w.order[i] = int32(i)
-	}
-	slices.SortFunc(w.order, func(a, b int32) int {
-		if c := cmp.Compare(p[a], p[b]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	w.proj = make([]float64, f.n)
-	for i, id := range w.order {
-		w.proj[i] = p[id]
-	}
+	w.order, w.proj = f.sortByProjection(w, f.x, f.n)
 	if f.withCodes {
 		w.codes = f.buildCodes(w.order)
 	}
@@ -198,14 +183,15 @@ func (f *Flat) newWindow() *window {
 	return w
 }
 
-// sortQueries returns the query indices by increasing projection (ties by
-// index) and the projections in that order, so that a block of
-// consecutive queries shares most of its window.
-func (f *Flat) sortQueries(w *window, queries []float32, nq int) ([]int32, []float64) {
-	p := make([]float64, nq)
-	idx := make([]int32, nq)
-	for i := range nq {
-		p[i] = f.spaceProject(w, queries[i*f.dim:(i+1)*f.dim])
+// sortByProjection returns the indices of the n rows of x (dimension
+// f.dim) by increasing projection on w's axis (NaN first, ties by index)
+// and the projections in that order. NewFlat's vectors sorted so make the
+// window; queries sorted so are answered in blocks that share most of it.
+func (f *Flat) sortByProjection(w *window, x []float32, n int) ([]int32, []float64) {
+	p := make([]float64, n)
+	idx := make([]int32, n)
+	for i := range n {
+		p[i] = f.spaceProject(w, x[i*f.dim:(i+1)*f.dim])
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int {
@@ -214,7 +200,7 @@ func (f *Flat) sortQueries(w *window, queries []float32, nq int) ([]int32, []flo
 		}
 		return cmp.Compare(a, b)
 	})
-	sorted := make([]float64, nq)
+	sorted := make([]float64, n)
 	for i, j := range idx {
 		sorted[i] = p[j]
 	}
